@@ -1,0 +1,69 @@
+"""Configuration from environment variables (one class; tests pass overrides to create_app)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Every setting the API reads, with the embedded zero-setup defaults."""
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        # Empty MONGO_URI means an in-memory mongomock database: demo data is lost on restart.
+        self.MONGO_URI: str = env("MONGO_URI", "")
+        self.MONGO_DB: str = env("MONGO_DB", "govservice")
+        self.REDIS_URL: str = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+        # Every Redis key starts with this, so tests and several deployments can share one server.
+        self.REDIS_PREFIX: str = env("REDIS_PREFIX", "gs:")
+        self.SECRET_KEY: str = env("SECRET_KEY", "dev-only-change-me")
+        self.GUIDES_DIR: str = env("GUIDES_DIR", str(ROOT / "guides"))
+        # The jieba user dictionary the knowledge base writes and the Rasa bot loads.
+        self.JIEBA_DICT_DIR: str = env("JIEBA_DICT_DIR", str(ROOT / "bot" / "jieba_dict"))
+        self.SYNONYMS_FILE: str = env("SYNONYMS_FILE", str(ROOT / "guides" / "kb" / "synonyms.yaml"))
+        self.DOMAIN_TERMS_FILE: str = env(
+            "DOMAIN_TERMS_FILE", str(ROOT / "guides" / "kb" / "domain_terms.txt")
+        )
+        self.MAX_CONTENT_LENGTH: int = int(env("MAX_CONTENT_LENGTH", str(256 * 1024)))
+        self.STAFF_TOKEN_TTL: int = int(env("STAFF_TOKEN_TTL", str(12 * 3600)))
+        # "user:password": creates the first admin at start-up when no staff account exists
+        # (needed with the in-memory store, where `flask staff create` cannot reach the server).
+        self.BOOTSTRAP_ADMIN: str = env("BOOTSTRAP_ADMIN", "")
+        # How often a worker checks Redis for a newer published edition (seconds).
+        self.KB_SYNC_INTERVAL: float = float(env("KB_SYNC_INTERVAL", "0.25"))
+        self.TESTING: bool = _env_bool("TESTING")
+        # --- Residents and appointments (helper RESIDENT) ---
+        self.RESIDENT_SESSION_TTL: int = int(env("RESIDENT_SESSION_TTL", str(7 * 24 * 3600)))
+        # Development login with any openid (POST /api/v1/auth/dev). Never turn on in production.
+        self.DEV_LOGIN: bool = _env_bool("DEV_LOGIN")
+        self.WECHAT_APP_ID: str = env("WECHAT_APP_ID", "")
+        self.WECHAT_APP_SECRET: str = env("WECHAT_APP_SECRET", "")
+        self.WECHAT_TIMEOUT: float = float(env("WECHAT_TIMEOUT", "5"))
+        self.HALL_TIMEZONE: str = env("HALL_TIMEZONE", "Asia/Shanghai")
+        self.BOOKING_DAYS_AHEAD: int = int(env("BOOKING_DAYS_AHEAD", "7"))  # working days, today excluded
+        self.BOOKING_RELEASE_HOUR: int = int(env("BOOKING_RELEASE_HOUR", "8"))  # the newest day opens then
+        self.BOOKING_CANCEL_CUTOFF_MINUTES: int = int(env("BOOKING_CANCEL_CUTOFF_MINUTES", "60"))
+        self.BOOKING_DAILY_CAP: int = int(env("BOOKING_DAILY_CAP", "2"))  # bookings per person per day
+        self.NO_SHOW_LIMIT: int = int(env("NO_SHOW_LIMIT", "3"))
+        self.NO_SHOW_WINDOW_DAYS: int = int(env("NO_SHOW_WINDOW_DAYS", "90"))
+        self.NO_SHOW_BLOCK_DAYS: int = int(env("NO_SHOW_BLOCK_DAYS", "30"))
+        # flask-smorest / OpenAPI
+        self.API_TITLE = "江川政务服务 API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.JSON_AS_ASCII = False
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,215 @@
+"""The knowledge-base index: item matching plus BM25 passages, built from the guides.
+
+Item matching scores each guide's *title* (name + aliases) against the question: IDF-weighted
+word overlap, character-bigram overlap (typos, partial names) and whole-alias phrase hits found
+with one Aho–Corasick pass. Passages (one per (item, field) and per FAQ) are scored with BM25
+impacts precomputed at build time, so a query only touches the postings of its own terms.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import ahocorasick
+import numpy as np
+
+from miniapp_api.kb.answers import compose, field_text
+from miniapp_api.kb.fields import detect_field
+from miniapp_api.kb.text import TextPipeline
+
+PASSAGE_FIELDS = ("conditions", "materials", "process", "time_limit", "fee", "location", "basis", "online")
+WORD_WEIGHT = 1.0
+BIGRAM_WEIGHT = 0.35
+PHRASE_WEIGHT = 0.6  # per character of the longest alias found verbatim
+PASSAGE_WEIGHT = 0.25
+BM25_K1, BM25_B = 1.2, 0.75
+MIN_SCORE = 3.0  # below this no item fits: the question is unanswerable
+CLARIFY_RATIO = 0.86  # runners-up this close to the best make the question ambiguous
+FAQ_COVERAGE = 0.8
+
+
+@dataclass
+class Result:
+    item_code: str
+    item_name: str
+    field: str | None
+    answer: str
+    score: float
+
+    def as_dict(self) -> dict:
+        return {
+            "item_code": self.item_code, "item_name": self.item_name, "field": self.field,
+            "answer": self.answer, "score": round(self.score, 3),
+        }  # fmt: skip
+
+
+@dataclass
+class Outcome:
+    status: str  # answered | clarify | unanswerable
+    field: str | None
+    results: list[Result] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "field": self.field, "results": [r.as_dict() for r in self.results]}
+
+
+class _Postings:
+    """term → (row indices, weights) as numpy arrays, frozen after building."""
+
+    def __init__(self) -> None:
+        self._lists: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        self.frozen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def add(self, term: str, row: int, weight: float) -> None:
+        rows, weights = self._lists[term]
+        rows.append(row)
+        weights.append(weight)
+
+    def freeze(self) -> None:
+        self.frozen = {
+            t: (np.asarray(r, dtype=np.int32), np.asarray(w, dtype=np.float32))
+            for t, (r, w) in self._lists.items()
+        }
+        self._lists.clear()
+
+    def accumulate(self, terms, out: np.ndarray) -> None:
+        for term in terms:
+            hit = self.frozen.get(term)
+            if hit is not None:
+                out[hit[0]] += hit[1]
+
+
+class KnowledgeIndex:
+    """Immutable once built; a publish builds a new one and swaps it in."""
+
+    def __init__(self, guides: list[dict], pipeline: TextPipeline) -> None:
+        started = time.perf_counter()
+        self.pipeline = pipeline
+        self.guides = sorted(guides, key=lambda g: g["code"])
+        self.by_code = {g["code"]: g for g in self.guides}
+        self._build_titles()
+        self._build_passages()
+        self.build_seconds = time.perf_counter() - started
+
+    # -- building -----------------------------------------------------------------------
+    def _title_features(self, text: str) -> set[str]:
+        norm = self.pipeline.normalize(text)
+        feats = set(self.pipeline.content_terms(norm))
+        feats.update("~" + b for b in self.pipeline.bigrams(norm))
+        return feats
+
+    def _build_titles(self) -> None:
+        n = len(self.guides)
+        item_feats: list[set[str]] = []
+        self._automaton = ahocorasick.Automaton()
+        phrases: dict[str, list[int]] = defaultdict(list)
+        for row, g in enumerate(self.guides):
+            feats: set[str] = set()
+            for title in [g["name"], *g["aliases"]]:
+                feats |= self._title_features(title)
+                phrase = self.pipeline.normalize(title)
+                if len(phrase) >= 2:
+                    phrases[phrase].append(row)
+            item_feats.append(feats)
+        for phrase, rows in phrases.items():
+            self._automaton.add_word(phrase, (len(phrase), sorted(set(rows))))
+        if phrases:
+            self._automaton.make_automaton()
+        df = Counter(f for feats in item_feats for f in feats)
+        self.title_idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self._titles = _Postings()
+        for row, feats in enumerate(item_feats):
+            for f in feats:
+                weight = BIGRAM_WEIGHT if f.startswith("~") else WORD_WEIGHT
+                self._titles.add(f, row, self.title_idf[f] * weight)
+        self._titles.freeze()
+
+    def _passage_texts(self, g: dict) -> list[tuple[str | None, int | None, str]]:
+        out: list[tuple[str | None, int | None, str]] = [
+            (f, None, field_text(g, f)) for f in PASSAGE_FIELDS if f != "materials" or g.get("materials")
+        ]
+        out += [("faq", i, f"{faq['q']} {faq['a']}") for i, faq in enumerate(g["faqs"])]
+        return out
+
+    def _build_passages(self) -> None:
+        self.passages: list[tuple[int, str, int | None]] = []  # (item row, field, faq index)
+        docs: list[Counter] = []
+        for row, g in enumerate(self.guides):
+            for fld, faq, text in self._passage_texts(g):
+                self.passages.append((row, fld, faq))
+                docs.append(Counter(self.pipeline.content_terms(self.pipeline.normalize(text))))
+        n = max(len(docs), 1)
+        avgdl = sum(sum(d.values()) for d in docs) / n or 1.0
+        df = Counter(t for d in docs for t in d)
+        idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self._bm25 = _Postings()
+        for pid, doc in enumerate(docs):
+            dl = sum(doc.values())
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
+            for term, tf in doc.items():
+                self._bm25.add(term, pid, idf[term] * tf * (BM25_K1 + 1) / (tf + norm))
+        self._bm25.freeze()
+        self._passage_item = np.asarray([p[0] for p in self.passages], dtype=np.int32)
+
+    # -- querying -----------------------------------------------------------------------
+    def item_scores(self, norm: str, terms: list[str]) -> np.ndarray:
+        scores = np.zeros(len(self.guides), dtype=np.float32)
+        feats = set(terms) | {"~" + b for b in self.pipeline.bigrams(norm)}
+        self._titles.accumulate(feats, scores)
+        if len(self._automaton):
+            best: dict[int, int] = {}
+            for _end, (length, rows) in self._automaton.iter(norm):
+                for row in rows:
+                    best[row] = max(best.get(row, 0), length)
+            for row, length in best.items():
+                scores[row] += PHRASE_WEIGHT * length
+        pscores = np.zeros(len(self.passages), dtype=np.float32)
+        self._bm25.accumulate(set(terms), pscores)
+        touched = np.nonzero(pscores)[0]
+        if touched.size:
+            best_passage = np.zeros(len(self.guides), dtype=np.float32)
+            np.maximum.at(best_passage, self._passage_item[touched], pscores[touched])
+            scores += PASSAGE_WEIGHT * best_passage
+        return scores
+
+    def _faq_match(self, guide: dict, terms: set[str]) -> dict | None:
+        best, best_cov = None, 0.0
+        for faq in guide["faqs"]:
+            q_terms = set(self.pipeline.content_terms(self.pipeline.normalize(faq["q"])))
+            total = sum(self.title_idf.get(t, 3.0) for t in q_terms)
+            if len(q_terms) < 2 or not total:
+                continue
+            cov = sum(self.title_idf.get(t, 3.0) for t in q_terms & terms) / total
+            if cov > best_cov:
+                best, best_cov = faq, cov
+        return best if best_cov >= FAQ_COVERAGE else None
+
+    def search(self, question: str, k: int = 5) -> Outcome:
+        norm = self.pipeline.normalize(question)
+        terms = self.pipeline.content_terms(norm)
+        fld = detect_field(norm)
+        if not self.guides:
+            return Outcome("unanswerable", fld)
+        scores = self.item_scores(norm, terms)
+        top = min(max(k, 5), len(scores))
+        rows = np.argpartition(-scores, top - 1)[:top]
+        rows = rows[np.argsort(-scores[rows], kind="stable")]
+        best = float(scores[rows[0]])
+        if best < MIN_SCORE:
+            return Outcome("unanswerable", fld)
+        close = [r for r in rows if scores[r] >= CLARIFY_RATIO * best]
+        status = "clarify" if len(close) > 1 else "answered"
+        results = []
+        for rank, row in enumerate(rows[:k]):
+            guide = self.guides[row]
+            faq = self._faq_match(guide, set(terms)) if rank == 0 and status == "answered" else None
+            use_field = "faq" if faq else fld
+            results.append(
+                Result(guide["code"], guide["name"], use_field, compose(guide, use_field, faq), float(scores[row]))
+            )
+        if status == "clarify":
+            results = results[: len(close)]
+        return Outcome(status, fld, results)

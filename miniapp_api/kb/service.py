@@ -1,0 +1,169 @@
+"""The knowledge base as the app sees it: the published snapshot every worker shares, and the
+index built from it.
+
+MongoDB keeps editions (the working store). What is *published* is mirrored in Redis as one
+snapshot with a version number; each worker checks that number at most every
+``KB_SYNC_INTERVAL`` seconds and rebuilds its index when it moved, so a publish reaches every
+worker and every channel (mini-program, bot, hotline) within about a second.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from miniapp_api.kb.dictionary import dictionary_words, write_dictionary
+from miniapp_api.kb.index import KnowledgeIndex, Outcome
+from miniapp_api.kb.text import TextPipeline, read_domain_terms
+from miniapp_api.services.guide_repo import GuideRepository, synonyms_map
+from miniapp_api.stores import mongo, rds, rkey
+
+log = logging.getLogger(__name__)
+UNANSWERED_KEEP = 5000
+
+
+def make_index(
+    guides: list[dict], synonym_groups: list[dict], domain_terms_file: str | Path, pipeline: TextPipeline
+) -> tuple[KnowledgeIndex, dict[str, int]]:
+    """Teach ``pipeline`` the guides' vocabulary and index them; returns (index, dictionary words)."""
+    synonyms = synonyms_map(synonym_groups)
+    pipeline.set_synonyms(synonyms)
+    words = dictionary_words(guides, synonyms, read_domain_terms(domain_terms_file))
+    # Normalised forms too, so 驾照到期换证 → 机动车驾驶证到期换证 stays one word.
+    words.update({pipeline.normalize(w): f for w, f in words.items()})
+    pipeline.add_words(words)
+    return KnowledgeIndex(guides, pipeline), words
+
+
+class KnowledgeBase:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._checked = 0.0
+        self.version = 0
+        self.index: KnowledgeIndex | None = None
+        self.synonym_groups: list[dict] = []
+        self.pipeline: TextPipeline | None = None
+
+    # -- snapshot ---------------------------------------------------------------------
+    def _keys(self) -> tuple[str, str, str]:
+        return rkey("guides", "published"), rkey("kb", "synonyms"), rkey("kb", "version")
+
+    def fill_snapshot(self) -> None:
+        """Mirror MongoDB's published editions into Redis (first start, or after Redis lost them)."""
+        repo = GuideRepository(mongo())
+        hkey, skey, vkey = self._keys()
+        guides = repo.published_all()
+        pipe = rds().pipeline(transaction=True)
+        pipe.delete(hkey)
+        if guides:
+            pipe.hset(hkey, mapping={g["code"]: json.dumps(g, ensure_ascii=False) for g in guides})
+        pipe.set(skey, json.dumps(repo.synonym_groups(), ensure_ascii=False))
+        pipe.incr(vkey)
+        pipe.execute()
+
+    def refresh(self, force: bool = False) -> None:
+        """Load a newer snapshot if one was published since the last check."""
+        interval = current_app.config["KB_SYNC_INTERVAL"]
+        if not force and self.index is not None and time.monotonic() - self._checked < interval:
+            return
+        with self._lock:
+            self._checked = time.monotonic()
+            hkey, skey, vkey = self._keys()
+            version = rds().get(vkey)
+            if version is None:
+                self.fill_snapshot()
+                version = rds().get(vkey)
+            if int(version) != self.version or self.index is None:
+                self._load(int(version), hkey, skey)
+
+    def _load(self, version: int, hkey: str, skey: str) -> None:
+        raw = rds().hgetall(hkey)
+        guides = [json.loads(v) for v in raw.values()]
+        groups = json.loads(rds().get(skey) or "[]")
+        cfg = current_app.config
+        if self.pipeline is None:
+            self.pipeline = TextPipeline()
+        self.index, self._words = make_index(guides, groups, cfg["DOMAIN_TERMS_FILE"], self.pipeline)
+        self.synonym_groups = groups
+        self.version = version
+        dict_file = Path(cfg["JIEBA_DICT_DIR"]) / "userdict.txt"
+        if not dict_file.exists():
+            write_dictionary(words, cfg["JIEBA_DICT_DIR"])
+        log.info("knowledge base v%d: %d guides indexed in %.2fs", version, len(guides), self.index.build_seconds)
+
+    # -- reading ----------------------------------------------------------------------
+    def current(self) -> KnowledgeIndex:
+        self.refresh()
+        assert self.index is not None
+        return self.index
+
+    def guides(self) -> dict[str, dict]:
+        return self.current().by_code
+
+    def search(self, question: str, k: int = 5, log_unanswered: bool = True) -> Outcome:
+        outcome = self.current().search(question, k)
+        if log_unanswered and outcome.status != "answered":
+            self._log_unanswered(question, outcome.status)
+        return outcome
+
+    def _log_unanswered(self, question: str, status: str) -> None:
+        key = rkey("kb", "unanswered", status)
+        text = question.strip()[:200]
+        pipe = rds().pipeline(transaction=False)
+        pipe.zincrby(key, 1, text)
+        pipe.zremrangebyrank(key, 0, -UNANSWERED_KEEP - 1)  # keep the most frequent ones
+        pipe.execute()
+
+    def unanswered(self, limit: int = 100) -> list[dict]:
+        rows = []
+        for status in ("unanswerable", "clarify"):
+            for text, count in rds().zrevrange(rkey("kb", "unanswered", status), 0, limit - 1, withscores=True):
+                rows.append({"question": text, "status": status, "count": int(count)})
+        return sorted(rows, key=lambda r: -r["count"])[:limit]
+
+    # -- writing ----------------------------------------------------------------------
+    def publish(self, guide: dict) -> int:
+        """Put a newly published edition into the shared snapshot; all workers follow."""
+        hkey, _skey, vkey = self._keys()
+        self.refresh(force=True)  # make sure the snapshot exists before changing it
+        pipe = rds().pipeline(transaction=True)
+        pipe.hset(hkey, guide["code"], json.dumps(guide, ensure_ascii=False))
+        pipe.incr(vkey)
+        version = pipe.execute()[-1]
+        self.refresh(force=True)
+        self.write_dictionary()
+        return int(version)
+
+    def set_synonyms(self, groups: list[dict]) -> int:
+        _hkey, skey, vkey = self._keys()
+        self.refresh(force=True)
+        pipe = rds().pipeline(transaction=True)
+        pipe.set(skey, json.dumps(groups, ensure_ascii=False))
+        pipe.incr(vkey)
+        version = pipe.execute()[-1]
+        self.refresh(force=True)
+        self.write_dictionary()
+        return int(version)
+
+    def write_dictionary(self) -> Path:
+        self.current()
+        return write_dictionary(self._words, current_app.config["JIEBA_DICT_DIR"])
+
+    def state(self) -> dict:
+        if self.index is None:
+            return {"ready": False, "version": None, "guides": 0}
+        return {"ready": True, "version": self.version, "guides": len(self.index.guides),
+                "passages": len(self.index.passages), "build_seconds": round(self.index.build_seconds, 3)}  # fmt: skip
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["kb"] = KnowledgeBase()
+
+
+def knowledge_base() -> KnowledgeBase:
+    return current_app.extensions["kb"]

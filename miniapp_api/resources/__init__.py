@@ -1,0 +1,8 @@
+"""API resources. Each module exposes a flask-smorest ``blp``; create_app registers these in order."""
+
+MODULES = [
+    "health",
+    "guides",
+    "kb",
+    "staff",
+]

@@ -1,0 +1,83 @@
+"""A publish in one API process is answered by another process within a second."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port), "--no-reload"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{base} did not start")
+
+
+@pytest.fixture
+def two_workers(tmp_path):
+    env = dict(os.environ, REDIS_URL="redis://127.0.0.1:6379/15", REDIS_PREFIX=f"test:{uuid.uuid4().hex[:8]}:",
+               BOOTSTRAP_ADMIN="admin:admin-pass-123", JIEBA_DICT_DIR=str(tmp_path / "dict"), KB_SYNC_INTERVAL="0.25")
+    ports = [_free_port(), _free_port()]
+    procs = [_start(p, env) for p in ports]
+    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    try:
+        for base in bases:
+            _wait_ready(base)
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+        from tests.conftest import _cleanup
+
+        _cleanup(env["REDIS_PREFIX"])
+
+
+def test_publish_reaches_the_other_worker_within_a_second(two_workers):
+    a, b = two_workers
+    token = requests.post(f"{a}/api/v1/staff/login", json={"username": "admin", "password": "admin-pass-123"}).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    guide = requests.get(f"{a}/api/v1/guides/GR-009").json()
+    guide["location"]["phone"] = "0576-88990011"
+    assert requests.put(f"{a}/api/v1/staff/guides/GR-009/draft", json=guide, headers=headers).status_code == 200
+    assert requests.post(f"{a}/api/v1/staff/guides/GR-009/submit", headers=headers).status_code == 200
+    # Worker B has answered before, so it holds the old edition in memory.
+    assert "88990011" not in requests.get(f"{b}/api/v1/kb/search", params={"q": "无犯罪记录证明电话"}).text
+
+    published_at = time.monotonic()
+    assert requests.post(f"{a}/api/v1/staff/guides/GR-009/publish", json={}, headers=headers).status_code == 200
+    while True:
+        answer = requests.get(f"{b}/api/v1/kb/search", params={"q": "无犯罪记录证明电话"}).json()
+        if "88990011" in answer["results"][0]["answer"]:
+            break
+        assert time.monotonic() - published_at < 1.0, "worker B still answers from the old edition"
+        time.sleep(0.02)
+    assert requests.get(f"{b}/api/v1/guides/GR-009").json()["location"]["phone"] == "0576-88990011"
