@@ -51,3 +51,6 @@ def _seed(app: Flask) -> None:
     created = bootstrap_admin(db, app.config["BOOTSTRAP_ADMIN"])
     if created:
         log.info("created bootstrap admin %r from BOOTSTRAP_ADMIN", created)
+    from miniapp_api.services.halls import start_residents
+
+    start_residents(app)  # demo hall, appointment indexes, DEV_LOGIN warning

@@ -44,6 +44,19 @@ def guides_export(folder: str) -> None:
     click.echo(f"exported {len(guides)} guides to {out}")
 
 
+@kb_cli.command("build")
+def kb_build() -> None:
+    """Build the index now and (re)write the jieba user dictionary the bot loads."""
+    from miniapp_api.kb.service import knowledge_base
+
+    kb = knowledge_base()
+    kb.refresh(force=True)
+    path = kb.write_dictionary()
+    state = kb.state()
+    click.echo(f"knowledge base v{state['version']}: {state['guides']} guides, {state['passages']} passages, "
+               f"built in {state['build_seconds']} s; dictionary {path}")
+
+
 @kb_cli.command("search")
 @click.argument("text")
 @click.option("-k", default=5, show_default=True)
@@ -57,7 +70,7 @@ def kb_search(text: str, k: int) -> None:
 
 @staff_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["editor", "publisher", "admin", "agent"]), default="admin")
+@click.option("--role", type=click.Choice(["editor", "publisher", "admin", "agent", "backoffice"]), default="admin")
 @click.password_option()
 def staff_create(username: str, role: str, password: str) -> None:
     """Create a staff account (with MONGO_URI set; the in-memory store lives in one process)."""

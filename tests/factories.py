@@ -24,8 +24,8 @@ def make_staff(client, admin_headers: dict, role: str, username: str | None = No
     return staff_token(client, username, "password-123")
 
 
-def edited_guide(client, code: str, **changes) -> dict:
-    """The published guide ``code`` with ``changes`` applied, ready to PUT as a draft."""
-    guide = copy.deepcopy(client.get(f"/api/v1/guides/{code}").get_json())
+def edited_guide(client, source: str, **changes) -> dict:
+    """The published guide ``source`` with ``changes`` applied, ready to PUT as a draft."""
+    guide = copy.deepcopy(client.get(f"/api/v1/guides/{source}").get_json())
     guide.update(changes)
     return guide

@@ -9,6 +9,7 @@ impacts precomputed at build time, so a query only touches the postings of its o
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -27,7 +28,11 @@ PHRASE_WEIGHT = 0.6  # per character of the longest alias found verbatim
 PASSAGE_WEIGHT = 0.25
 BM25_K1, BM25_B = 1.2, 0.75
 MIN_SCORE = 3.0  # below this no item fits: the question is unanswerable
-CLARIFY_RATIO = 0.86  # runners-up this close to the best make the question ambiguous
+CLARIFY_RATIO = 0.86  # runners-up this close to the best make the question ambiguous ...
+CLARIFY_MARGIN = 1.5  # ... unless the best leads by a distinguishing word (丢 vs 到期)
+BUNDLE_BOOST = 0.5  # share of its matched members' scores a bundle gains when asked "together"
+# Words that ask for several things in one go: the cue for a 一件事 bundle.
+TOGETHER = re.compile(r"一起|一件事|一次办|一次性|一次|同时|一并|一块|打包|联办|都要办|都办")
 FAQ_COVERAGE = 0.8
 
 
@@ -90,6 +95,7 @@ class KnowledgeIndex:
         self.pipeline = pipeline
         self.guides = sorted(guides, key=lambda g: g["code"])
         self.by_code = {g["code"]: g for g in self.guides}
+        self._row_of = {g["code"]: row for row, g in enumerate(self.guides)}
         self._build_titles()
         self._build_passages()
         self.build_seconds = time.perf_counter() - started
@@ -123,7 +129,8 @@ class KnowledgeIndex:
         self._titles = _Postings()
         for row, feats in enumerate(item_feats):
             for f in feats:
-                weight = BIGRAM_WEIGHT if f.startswith("~") else WORD_WEIGHT
+                # Bigrams and one-character words (开, 丢) are weak evidence on their own.
+                weight = BIGRAM_WEIGHT if f.startswith("~") or len(f) == 1 else WORD_WEIGHT
                 self._titles.add(f, row, self.title_idf[f] * weight)
         self._titles.freeze()
 
@@ -187,6 +194,24 @@ class KnowledgeIndex:
                 best, best_cov = faq, cov
         return best if best_cov >= FAQ_COVERAGE else None
 
+    def _weigh_bundles(self, norm: str, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Asked to do things together, a bundle wins; otherwise its matching item is the answer.
+
+        Adjusts ``scores`` in place for the candidate rows and returns them re-sorted.
+        """
+        together = TOGETHER.search(norm) is not None
+        for row in rows:
+            members = self.guides[row]["items"]
+            if not members:
+                continue
+            matched = [float(scores[self._row_of[c]]) for c in members if c in self._row_of]
+            matched = sorted((m for m in matched if m >= MIN_SCORE), reverse=True)
+            if together and matched:
+                scores[row] += BUNDLE_BOOST * sum(matched)
+            elif matched and scores[row] >= matched[0] * CLARIFY_RATIO:
+                scores[row] = matched[0] * CLARIFY_RATIO * 0.99  # the single item is the better answer
+        return rows[np.argsort(-scores[rows], kind="stable")]
+
     def search(self, question: str, k: int = 5) -> Outcome:
         norm = self.pipeline.normalize(question)
         terms = self.pipeline.content_terms(norm)
@@ -197,10 +222,11 @@ class KnowledgeIndex:
         top = min(max(k, 5), len(scores))
         rows = np.argpartition(-scores, top - 1)[:top]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
-        best = float(scores[rows[0]])
-        if best < MIN_SCORE:
+        if float(scores[rows[0]]) < MIN_SCORE:
             return Outcome("unanswerable", fld)
-        close = [r for r in rows if scores[r] >= CLARIFY_RATIO * best]
+        rows = self._weigh_bundles(norm, rows, scores)
+        best = float(scores[rows[0]])
+        close = [r for r in rows if scores[r] >= CLARIFY_RATIO * best and best - scores[r] < CLARIFY_MARGIN]
         status = "clarify" if len(close) > 1 else "answered"
         results = []
         for rank, row in enumerate(rows[:k]):

@@ -93,7 +93,7 @@ class KnowledgeBase:
         self.version = version
         dict_file = Path(cfg["JIEBA_DICT_DIR"]) / "userdict.txt"
         if not dict_file.exists():
-            write_dictionary(words, cfg["JIEBA_DICT_DIR"])
+            write_dictionary(self._words, cfg["JIEBA_DICT_DIR"])
         log.info("knowledge base v%d: %d guides indexed in %.2fs", version, len(guides), self.index.build_seconds)
 
     # -- reading ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ import opencc
 import stopwordsiso
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
 PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 # Words that say which field is asked, or that every question has; they must not pick an item.
 NEUTRAL_WORDS = frozenset(
@@ -23,7 +24,9 @@ NEUTRAL_WORDS = frozenset(
     什么 啥 多少 多久 几天 多长时间 时间 时限 期限 材料 资料 证件 东西 带 准备 提交 收费 费用 钱 免费 缴费
     流程 步骤 手续 程序 条件 要求 资格 地点 地址 窗口 位置 网上 线上 网办 可以 能 能不能 吗 呢 吧 了 的
     我 我们 你 你们 他 她 去 来 到 给 帮 帮忙 是 有 没有 还 和 跟 与 及 或 或者 现在 今天 明天 标准 需 哪些
-    哪 几 个 本人 到场 办法 规定 政策 依据 电话 联系 方式 多少钱 一般 大概 能否 是否 下来 发放""".split()
+    哪 几 个 本人 到场 办法 规定 政策 依据 电话 联系 方式 多少钱 一般 大概 能否 是否 下来 发放
+    服务 查询 查 进度 办件 办件进度 预约 约 取消 投诉 举报 人工 客服 转 上午 下午 周一 周二 周三 周四 周五 周六 周日
+    星期 礼拜 喂 嗯 那个 这个 就是 然后 一下子""".split()
 )
 
 
@@ -92,7 +95,10 @@ class TextPipeline:
 
     def content_terms(self, normalized: str) -> list[str]:
         """Words that can identify an item: no stop words, no field words, no lone letters."""
-        return [w for w in self.words(normalized) if w not in self.stopwords and not w.isdigit()]
+        terms = [w for w in self.words(normalized) if w not in self.stopwords and not w.isdigit()]
+        # "开ktv办证" is one dictionary word; its latin part must still match "ktv" in a question.
+        terms += [run for w in terms if not w.isascii() for run in LATIN_RUN.findall(w) if not run.isdigit()]
+        return terms
 
     @staticmethod
     def bigrams(normalized: str) -> set[str]:

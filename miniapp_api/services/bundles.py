@@ -8,14 +8,30 @@ from miniapp_api.errors import NotFound
 from miniapp_api.kb.service import knowledge_base
 
 _BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
-_FORM_WORDS = re.compile(r"(原件|复印件|及复印件|电子版|扫描件)$")
+# Papers recognised inside material names, and the people they belong to. Two materials of two
+# items are the same paper when they name the same document of the same person.
+_DOCS = [
+    ("居民身份证", re.compile(r"居民身份证|身份证明")), ("授权委托书", re.compile(r"委托书")),
+    ("结婚证", re.compile(r"结婚证")), ("户口簿", re.compile(r"户口簿")),
+    ("出生医学证明", re.compile(r"出生医学证明")), ("营业执照", re.compile(r"营业执照")),
+    ("不动产权证书", re.compile(r"不动产权证书")), ("社会保障卡", re.compile(r"社会保障卡")),
+]  # fmt: skip
+_JOINT = {"授权委托书", "结婚证", "户口簿", "出生医学证明", "营业执照", "不动产权证书"}  # one per household/firm
+_ROLES = [
+    ("法定代表人", re.compile(r"法定代表人|负责人")), ("经办人", re.compile(r"经办人|被委托人|受托人|代理人")),
+    ("父母", re.compile(r"父母|夫妻|双方")), ("办税人员", re.compile(r"办税人员")),
+    ("股东", re.compile(r"股东")), ("董事监事经理", re.compile(r"董事|监事|经理")),
+]  # fmt: skip
 
 
-def material_key(name: str) -> str:
-    """Names that mean the same paper merge: 身份证 / 居民身份证（原件） → one key."""
-    pipeline = knowledge_base().current().pipeline
-    key = _BRACKETS.sub("", pipeline.normalize(name))
-    return _FORM_WORDS.sub("", key).strip()
+def material_keys(name: str) -> set[tuple[str, str]]:
+    """(document, person) pairs a material stands for; 身份证 / 居民身份证（原件） share one."""
+    text = _BRACKETS.sub("", knowledge_base().current().pipeline.normalize(name)).strip()
+    docs = [doc for doc, pattern in _DOCS if pattern.search(text)]
+    if not docs or "或" in text:  # "户口簿或出生医学证明" is a choice, not both papers
+        return {(text, "")}
+    roles = [role for role, pattern in _ROLES if pattern.search(text)] or ["申请人"]
+    return {(doc, "") if doc in _JOINT else (doc, role) for doc in docs for role in roles}
 
 
 def summary(g: dict) -> dict:
@@ -27,31 +43,47 @@ def summary(g: dict) -> dict:
 
 
 def merge_materials(guides: list[dict]) -> list[dict]:
-    merged: dict[str, dict] = {}
+    """One entry per paper: materials sharing a (document, person) pair are merged (union–find)."""
+    entries: list[dict] = []
+    owner: dict[tuple[str, str], int] = {}
+    parent: list[int] = []
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     for g in guides:
         for m in g.get("materials", []):
-            key = material_key(m["name"])
-            entry = merged.get(key)
-            if entry is None:
-                merged[key] = {
-                    "name": m["name"], "form": m["form"], "copies": m["copies"], "required": m["required"],
-                    "tolerance": m.get("tolerance", False), "notes": [], "for_items": [],
-                }  # fmt: skip
-                entry = merged[key]
-            else:
-                entry["copies"] = max(entry["copies"], m["copies"])
-                entry["required"] = entry["required"] or m["required"]
-                # 容缺 only if every item accepts the paper later.
-                entry["tolerance"] = entry["tolerance"] and m.get("tolerance", False)
-                if entry["form"] != m["form"]:
-                    entry["form"] = "原件及复印件"
-                if len(m["name"]) > len(entry["name"]):
-                    entry["name"] = m["name"]
-            if m.get("notes") and m["notes"] not in entry["notes"]:
-                entry["notes"].append(m["notes"])
-            if g["code"] not in entry["for_items"]:
-                entry["for_items"].append(g["code"])
-    return sorted(merged.values(), key=lambda e: (not e["required"], -len(e["for_items"])))
+            idx = len(entries)
+            entries.append({"material": m, "item": g["code"]})
+            parent.append(idx)
+            for key in material_keys(m["name"]):
+                if key in owner:
+                    parent[find(idx)] = find(owner[key])
+                else:
+                    owner[key] = idx
+    groups: dict[int, list[dict]] = {}
+    for i, entry in enumerate(entries):
+        groups.setdefault(find(i), []).append(entry)
+    return sorted((_merge_group(group) for group in groups.values()),
+                  key=lambda e: (not e["required"], -len(e["for_items"])))
+
+
+def _merge_group(group: list[dict]) -> dict:
+    materials = [e["material"] for e in group]
+    forms = {m["form"] for m in materials}
+    return {
+        "name": max((m["name"] for m in materials), key=len),
+        "form": forms.pop() if len(forms) == 1 else "原件及复印件",
+        "copies": max(m["copies"] for m in materials),
+        "required": any(m["required"] for m in materials),
+        # 容缺 only if every item accepts the paper later.
+        "tolerance": all(m.get("tolerance", False) for m in materials),
+        "notes": list(dict.fromkeys(m["notes"] for m in materials if m.get("notes"))),
+        "for_items": list(dict.fromkeys(e["item"] for e in group)),
+    }
 
 
 def bundle_view(code: str) -> dict:

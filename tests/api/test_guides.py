@@ -63,10 +63,12 @@ def test_bundle_merges_materials(client):
     assert body["total_visits"] in (0, 1)
 
 
-def test_bundle_of_newborn_has_one_birth_certificate(client):
+def test_bundle_of_newborn_asks_parents_papers_once(client):
     body = client.get("/api/v1/bundles/YJS-002").get_json()
-    births = [m for m in body["materials"] if "出生医学证明" in m["name"]]
-    assert len(births) == 1 and len(births[0]["for_items"]) >= 2
+    ids = [m for m in body["materials"] if "身份证" in m["name"] and ("父母" in m["name"] or "夫妻" in m["name"])]
+    assert len(ids) == 1 and set(ids[0]["for_items"]) >= {"GR-003", "GR-012"}
+    marriage = [m for m in body["materials"] if "结婚证" in m["name"]]
+    assert len(marriage) == 1 and len(marriage[0]["for_items"]) >= 2
 
 
 def test_item_is_not_a_bundle(client):

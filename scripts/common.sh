@@ -1,0 +1,46 @@
+# Shared by scripts/run.sh and scripts/test.sh: Redis, the two virtual environments.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+ensure_redis() {
+  if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    echo "Redis: running on 127.0.0.1:6379"
+  else
+    step "starting Redis (redis-server --daemonize yes)"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+    for _ in $(seq 50); do redis-cli ping >/dev/null 2>&1 && break; sleep 0.1; done
+    redis-cli ping >/dev/null
+  fi
+}
+
+ensure_api_env() {
+  if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import flask_smorest, jieba, opencc" 2>/dev/null \
+     || [ requirements.txt -nt .venv/.installed ]; then
+    step "API environment: Python 3.11 venv in .venv (pip install -r requirements.txt)"
+    python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
+    .venv/bin/pip install --progress-bar on -q --upgrade pip
+    .venv/bin/pip install --progress-bar on -r requirements.txt
+    touch .venv/.installed
+  fi
+}
+
+python310() {
+  if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -q '^3\.10'; then
+    PYENV_VERSION="$(pyenv versions --bare | grep '^3\.10' | tail -1)" python3.10 "$@"
+  else
+    python3.10 "$@"
+  fi
+}
+
+ensure_bot_env() {
+  if [ ! -x bot/.venv/bin/rasa ] || [ bot/requirements.txt -nt bot/.venv/.installed ]; then
+    step "bot environment: Python 3.10 venv in bot/.venv (Rasa 3.6.21; the first install takes several minutes)"
+    python310 -m venv bot/.venv
+    bot/.venv/bin/pip install --progress-bar on -q --upgrade pip
+    bot/.venv/bin/pip install --progress-bar on -r bot/requirements.txt
+    touch bot/.venv/.installed
+  fi
+}
