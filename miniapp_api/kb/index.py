@@ -62,23 +62,34 @@ class Outcome:
 
 
 class _Postings:
-    """term → (row indices, weights) as numpy arrays, frozen after building."""
+    """term → (row indices, weights) as numpy arrays, built in one sort from blocks of postings."""
 
     def __init__(self) -> None:
-        self._lists: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        self.term_ids: dict[str, int] = {}
+        self._blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.frozen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def add(self, term: str, row: int, weight: float) -> None:
-        rows, weights = self._lists[term]
-        rows.append(row)
-        weights.append(weight)
+    def ids(self, terms) -> np.ndarray:
+        setdefault = self.term_ids.setdefault
+        return np.fromiter((setdefault(t, len(self.term_ids)) for t in terms), dtype=np.int32)
+
+    def add_block(self, term_ids: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> None:
+        """Postings (term_ids[i], rows[i], weights[i])."""
+        self._blocks.append((term_ids, rows, weights))
 
     def freeze(self) -> None:
+        if not self._blocks:
+            return
+        tids = np.concatenate([b[0] for b in self._blocks])
+        order = np.argsort(tids, kind="stable")
+        rows = np.concatenate([b[1] for b in self._blocks]).astype(np.int32)[order]
+        weights = np.concatenate([b[2] for b in self._blocks]).astype(np.float32)[order]
+        bounds = np.searchsorted(tids[order], np.arange(len(self.term_ids) + 1))
         self.frozen = {
-            t: (np.asarray(r, dtype=np.int32), np.asarray(w, dtype=np.float32))
-            for t, (r, w) in self._lists.items()
+            term: (rows[bounds[t] : bounds[t + 1]], weights[bounds[t] : bounds[t + 1]])
+            for term, t in self.term_ids.items()
         }
-        self._lists.clear()
+        self._blocks = []
 
     def accumulate(self, terms, out: np.ndarray) -> None:
         for term in terms:
@@ -102,9 +113,8 @@ class KnowledgeIndex:
 
     # -- building -----------------------------------------------------------------------
     def _title_features(self, text: str) -> set[str]:
-        norm = self.pipeline.normalize(text)
-        feats = set(self.pipeline.content_terms(norm))
-        feats.update("~" + b for b in self.pipeline.bigrams(norm))
+        feats = set(self.pipeline.text_terms(text))
+        feats.update("~" + b for b in self.pipeline.bigrams(self.pipeline.normalize(text)))
         return feats
 
     def _build_titles(self) -> None:
@@ -126,12 +136,16 @@ class KnowledgeIndex:
             self._automaton.make_automaton()
         df = Counter(f for feats in item_feats for f in feats)
         self.title_idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        # Bigrams and one-character words (开, 丢) are weak evidence on their own.
+        weight = {t: idf * (BIGRAM_WEIGHT if t[0] == "~" or len(t) == 1 else WORD_WEIGHT)
+                  for t, idf in self.title_idf.items()}  # fmt: skip
         self._titles = _Postings()
         for row, feats in enumerate(item_feats):
-            for f in feats:
-                # Bigrams and one-character words (开, 丢) are weak evidence on their own.
-                weight = BIGRAM_WEIGHT if f.startswith("~") or len(f) == 1 else WORD_WEIGHT
-                self._titles.add(f, row, self.title_idf[f] * weight)
+            feats_list = list(feats)
+            self._titles.add_block(
+                self._titles.ids(feats_list), np.full(len(feats_list), row, dtype=np.int32),
+                np.fromiter((weight[f] for f in feats_list), dtype=np.float32, count=len(feats_list)),
+            )
         self._titles.freeze()
 
     def _passage_texts(self, g: dict) -> list[tuple[str | None, int | None, str]]:
@@ -142,22 +156,38 @@ class KnowledgeIndex:
         return out
 
     def _build_passages(self) -> None:
+        """BM25 impacts per (term, passage). Identical passage texts (the same national
+        materials list in many districts' editions) are tokenised and weighted once."""
         self.passages: list[tuple[int, str, int | None]] = []  # (item row, field, faq index)
-        docs: list[Counter] = []
+        text_ids: dict[str, int] = {}
+        passage_text: list[int] = []
         for row, g in enumerate(self.guides):
             for fld, faq, text in self._passage_texts(g):
                 self.passages.append((row, fld, faq))
-                docs.append(Counter(self.pipeline.content_terms(self.pipeline.normalize(text))))
-        n = max(len(docs), 1)
-        avgdl = sum(sum(d.values()) for d in docs) / n or 1.0
-        df = Counter(t for d in docs for t in d)
+                passage_text.append(text_ids.setdefault(text, len(text_ids)))
+        docs = [Counter(self.pipeline.text_terms(text)) for text in text_ids]
+        text_of = np.asarray(passage_text, dtype=np.int32)
+        copies = np.bincount(text_of, minlength=len(docs))  # passages sharing each text
+        n = max(len(self.passages), 1)
+        lengths = np.asarray([sum(d.values()) for d in docs], dtype=np.float64)
+        avgdl = float((lengths * copies).sum()) / n or 1.0
+        df: Counter = Counter()
+        for doc, c in zip(docs, copies, strict=True):
+            for term in doc:
+                df[term] += int(c)
         idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        pids_of_text = np.split(np.argsort(text_of, kind="stable"), np.cumsum(copies)[:-1])
         self._bm25 = _Postings()
-        for pid, doc in enumerate(docs):
-            dl = sum(doc.values())
+        for doc, dl, pids in zip(docs, lengths, pids_of_text, strict=True):
+            if not doc:
+                continue
+            terms = list(doc)
+            tf = np.fromiter(doc.values(), dtype=np.float64, count=len(terms))
+            term_idf = np.fromiter((idf[t] for t in terms), dtype=np.float64, count=len(terms))
             norm = BM25_K1 * (1 - BM25_B + BM25_B * dl / avgdl)
-            for term, tf in doc.items():
-                self._bm25.add(term, pid, idf[term] * tf * (BM25_K1 + 1) / (tf + norm))
+            impacts = term_idf * tf * (BM25_K1 + 1) / (tf + norm)
+            ids = self._bm25.ids(terms)
+            self._bm25.add_block(np.tile(ids, len(pids)), np.repeat(pids, len(terms)), np.tile(impacts, len(pids)))
         self._bm25.freeze()
         self._passage_item = np.asarray([p[0] for p in self.passages], dtype=np.int32)
 

@@ -17,6 +17,7 @@ import stopwordsiso
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 LATIN_RUN = re.compile(r"[a-z0-9]{2,}")
+LATIN_ANY = re.compile(r"[a-z]")
 PUNCT = re.compile(r"[^\w\u4e00-\u9fff]+")
 # Words that say which field is asked, or that every question has; they must not pick an item.
 NEUTRAL_WORDS = frozenset(
@@ -39,7 +40,6 @@ class TextPipeline:
         self._t2s = opencc.OpenCC("t2s")
         self.stopwords = frozenset(stopwordsiso.stopwords("zh")) | NEUTRAL_WORDS
         self.set_synonyms(synonyms or {})
-        self._clause_cache: dict[str, list[str]] = {}
 
     # -- dictionary -----------------------------------------------------------------------
     def initialize(self) -> None:
@@ -54,6 +54,7 @@ class TextPipeline:
                 if self.tokenizer.FREQ.get(word, 0) < freq:
                     self.tokenizer.add_word(word, freq)
             self._clause_cache.clear()
+            self._text_cache.clear()
 
     # -- synonyms -------------------------------------------------------------------------
     def set_synonyms(self, synonyms: dict[str, str]) -> None:
@@ -66,6 +67,7 @@ class TextPipeline:
         # Longest variant first, so 居民身份证 is not rewritten through 身份证.
         self._syn_re = re.compile("|".join(map(re.escape, variants))) if variants else None
         self._clause_cache = {}
+        self._text_cache: dict[str, list[str]] = {}
 
     # -- pipeline -------------------------------------------------------------------------
     def normalize(self, text: str) -> str:
@@ -95,9 +97,21 @@ class TextPipeline:
 
     def content_terms(self, normalized: str) -> list[str]:
         """Words that can identify an item: no stop words, no field words, no lone letters."""
-        terms = [w for w in self.words(normalized) if w not in self.stopwords and not w.isdigit()]
-        # "开ktv办证" is one dictionary word; its latin part must still match "ktv" in a question.
-        terms += [run for w in terms if not w.isascii() for run in LATIN_RUN.findall(w) if not run.isdigit()]
+        stop = self.stopwords
+        terms = [w for w in self.words(normalized) if w not in stop and not w.isdigit()]
+        if LATIN_ANY.search(normalized):
+            # "开ktv办证" is one dictionary word; its latin part must still match "ktv" in a question.
+            terms += [run for w in terms if not w.isascii() for run in LATIN_RUN.findall(w) if not run.isdigit()]
+        return terms
+
+    def text_terms(self, text: str) -> list[str]:
+        """``content_terms(normalize(text))``, memoised for indexing: a large catalogue repeats
+        whole passages (the same national materials list in every district's edition)."""
+        terms = self._text_cache.get(text)
+        if terms is None:
+            terms = self.content_terms(self.normalize(text))
+            if len(self._text_cache) < 200_000:
+                self._text_cache[text] = terms
         return terms
 
     @staticmethod
