@@ -20,7 +20,8 @@ def synthetic_guides(guides: list[dict], n: int, rng: random.Random) -> list[dic
     places = [p + k for p in _PLACES for k in _KINDS]
     for i in range(n):
         base = guides[i % len(guides)]
-        place = places[(i // len(guides)) % len(places)] + (f"{i // (len(guides) * len(places)) + 1}片区" if i >= len(guides) * len(places) else "")
+        rounds = i // (len(guides) * len(places))  # past 140 districts: 片区 of each
+        place = places[(i // len(guides)) % len(places)] + (f"{rounds + 1}片区" if rounds else "")
         g = copy.deepcopy(base)
         g["code"] = f"SY-{i:05d}"
         g["name"] = f"{place}{base['name']}"

@@ -57,6 +57,40 @@ class Config:
         self.NO_SHOW_LIMIT: int = int(env("NO_SHOW_LIMIT", "3"))
         self.NO_SHOW_WINDOW_DAYS: int = int(env("NO_SHOW_WINDOW_DAYS", "90"))
         self.NO_SHOW_BLOCK_DAYS: int = int(env("NO_SHOW_BLOCK_DAYS", "30"))
+        # --- Queue numbers 取号 (helper QUEUE) ---
+        self.QUEUE_SERVICE_SAMPLES: int = int(env("QUEUE_SERVICE_SAMPLES", "20"))  # rolling average of N
+        self.QUEUE_DEFAULT_SERVICE_MINUTES: float = float(env("QUEUE_DEFAULT_SERVICE_MINUTES", "8"))  # until samples
+        self.QUEUE_NEAR_POSITION: int = int(env("QUEUE_NEAR_POSITION", "3"))  # "your number is 3 away"
+        self.QUEUE_TICKET_TTL_DAYS: int = int(env("QUEUE_TICKET_TTL_DAYS", "2"))  # live state in Redis
+        # --- Chat channels, hotline agent assist, appeals and handoffs (helper CHAT) ---
+        self.RASA_URL: str = env("RASA_URL", "http://127.0.0.1:5005")
+        # Seconds to wait for Rasa before answering from the knowledge base instead.
+        self.CHAT_RASA_TIMEOUT: float = float(env("CHAT_RASA_TIMEOUT", "2.5"))
+        # WeChat drops a passive reply after 5 s, so Rasa gets 3.5 s and the KB fallback the rest.
+        self.WECHAT_RASA_TIMEOUT: float = float(env("WECHAT_RASA_TIMEOUT", "3.5"))
+        self.AGENT_RASA_TIMEOUT: float = float(env("AGENT_RASA_TIMEOUT", "1.0"))
+        self.CHAT_CONTEXT_TTL: int = int(env("CHAT_CONTEXT_TTL", str(30 * 60)))  # topic carry-over
+        self.AGENT_CALL_TTL: int = int(env("AGENT_CALL_TTL", str(4 * 3600)))  # a call's transcript
+        # WeChat official account (公众号) server settings: Token, EncodingAESKey (安全模式), AppID.
+        self.WECHAT_MP_TOKEN: str = env("WECHAT_MP_TOKEN", "")
+        self.WECHAT_MP_AES_KEY: str = env("WECHAT_MP_AES_KEY", "")
+        self.WECHAT_MP_APP_ID: str = env("WECHAT_MP_APP_ID", "")
+        # Requests per minute: per session (resident) and per client address (the bot shares one).
+        self.APPEALS_PER_SESSION_PER_MINUTE: int = int(env("APPEALS_PER_SESSION_PER_MINUTE", "5"))
+        self.APPEALS_PER_IP_PER_MINUTE: int = int(env("APPEALS_PER_IP_PER_MINUTE", "300"))
+        # --- Cases 办件进度, notifications, ratings (helper CASES) ---
+        # Case lookup by number + last 4 digits: failures allowed per client IP and per case number per window.
+        self.CASE_LOOKUP_MAX_FAILURES: int = int(env("CASE_LOOKUP_MAX_FAILURES", "5"))
+        self.CASE_LOOKUP_WINDOW_SECONDS: int = int(env("CASE_LOOKUP_WINDOW_SECONDS", "900"))
+        # Demo cases (one red, one yellow, one green lamp, relative to today) on first use.
+        self.CASES_DEMO_SEED: bool = _env_bool("CASES_DEMO_SEED", True)
+        # Subscribe-message template ids (mini-program console); an unset id records the message as skipped.
+        self.WECHAT_TEMPLATE_CASE_STATUS: str = env("WECHAT_TEMPLATE_CASE_STATUS", "")
+        self.WECHAT_TEMPLATE_APPOINTMENT_REMINDER: str = env("WECHAT_TEMPLATE_APPOINTMENT_REMINDER", "")
+        self.WECHAT_TEMPLATE_QUEUE_NEAR: str = env("WECHAT_TEMPLATE_QUEUE_NEAR", "")
+        # RQ retries of a failed send: seconds before each retry (3 retries → 4 attempts in all).
+        self.NOTIFY_RETRY_INTERVALS: str = env("NOTIFY_RETRY_INTERVALS", "10,30,60")
+        self.NOTIFY_JOB_TIMEOUT: int = int(env("NOTIFY_JOB_TIMEOUT", "30"))
         # flask-smorest / OpenAPI
         self.API_TITLE = "江川政务服务 API"
         self.API_VERSION = "v1"

@@ -16,10 +16,10 @@ def _mongo_client(uri: str):
         from pymongo import MongoClient
 
         return MongoClient(uri, serverSelectionTimeoutMS=3000, tz_aware=True)
-    import mongomock
+    from miniapp_api.mongo_memory import memory_client
 
     # Same pymongo API, but the data lives in this process's memory only.
-    return mongomock.MongoClient(tz_aware=True)
+    return memory_client()
 
 
 def init_app(app: Flask) -> None:

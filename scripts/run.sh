@@ -11,8 +11,8 @@ export DEV_LOGIN="${DEV_LOGIN:-1}"                 # demo: development login on 
 export BOOTSTRAP_ADMIN="${BOOTSTRAP_ADMIN:-admin:admin-pass-123}"
 
 step "knowledge base: validating guides and writing the jieba user dictionary (bot/jieba_dict/userdict.txt)"
-.venv/bin/flask --app app guides validate
-.venv/bin/flask --app app kb build
+KB_WARM=0 .venv/bin/flask --app app guides validate
+KB_WARM=0 .venv/bin/flask --app app kb build
 
 if [ -z "$(ls -A bot/models 2>/dev/null)" ] || [ "${RETRAIN:-0}" = 1 ]; then
   step "training the Rasa model (bot/scripts/train.sh)"

@@ -13,6 +13,8 @@ step "API tests (pytest, real Redis db 15, in-memory Mongo)"
 
 if [ "${SKIP_BOT_TESTS:-0}" != 1 ]; then
   ensure_bot_env
+  step "jieba user dictionary for the bot (flask kb build)"
+  KB_WARM=0 .venv/bin/flask --app app kb build
   step "bot tests (action tests with pytest; conversation tests after training)"
   bash bot/scripts/test.sh
 fi

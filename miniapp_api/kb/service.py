@@ -9,10 +9,12 @@ worker and every channel (mini-program, bot, hotline) within about a second.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -40,6 +42,29 @@ def make_index(
     return KnowledgeIndex(guides, pipeline), words
 
 
+_BUILT: OrderedDict[str, tuple[KnowledgeIndex, dict[str, int]]] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+
+
+def cached_index(guides: list[dict], groups: list[dict], domain_terms_file: str | Path):
+    """``make_index`` on a fresh pipeline, memoised by content: several apps in one process (tests,
+    CLI) and a worker that sees the same snapshot again (Redis restart) do not rebuild it."""
+    digest = hashlib.sha1(
+        json.dumps([sorted(guides, key=lambda g: g["code"]), groups, str(domain_terms_file)],
+                   ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()  # fmt: skip
+    with _BUILT_LOCK:
+        if digest in _BUILT:
+            _BUILT.move_to_end(digest)
+            return _BUILT[digest]
+    built = make_index(guides, groups, domain_terms_file, TextPipeline())
+    with _BUILT_LOCK:
+        _BUILT[digest] = built
+        while len(_BUILT) > 4:
+            _BUILT.popitem(last=False)
+    return built
+
+
 class KnowledgeBase:
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -47,7 +72,6 @@ class KnowledgeBase:
         self.version = 0
         self.index: KnowledgeIndex | None = None
         self.synonym_groups: list[dict] = []
-        self.pipeline: TextPipeline | None = None
 
     # -- snapshot ---------------------------------------------------------------------
     def _keys(self) -> tuple[str, str, str]:
@@ -86,9 +110,7 @@ class KnowledgeBase:
         guides = [json.loads(v) for v in raw.values()]
         groups = json.loads(rds().get(skey) or "[]")
         cfg = current_app.config
-        if self.pipeline is None:
-            self.pipeline = TextPipeline()
-        self.index, self._words = make_index(guides, groups, cfg["DOMAIN_TERMS_FILE"], self.pipeline)
+        self.index, self._words = cached_index(guides, groups, cfg["DOMAIN_TERMS_FILE"])
         self.synonym_groups = groups
         self.version = version
         dict_file = Path(cfg["JIEBA_DICT_DIR"]) / "userdict.txt"

@@ -6,6 +6,7 @@ dictionary), the OpenCC traditional→simplified converter, the synonym table an
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -43,8 +44,12 @@ class TextPipeline:
 
     # -- dictionary -----------------------------------------------------------------------
     def initialize(self) -> None:
+        """Load jieba's main dictionary: read once per process, then copied (25 ms, not 0.7 s)."""
         with self._lock:
-            self.tokenizer.initialize()
+            if not self.tokenizer.initialized:
+                freq, total = _main_dictionary()
+                self.tokenizer.FREQ, self.tokenizer.total = dict(freq), total
+                self.tokenizer.initialized = True
 
     def add_words(self, words: dict[str, int]) -> None:
         """Teach the tokenizer item names, aliases and domain terms (idempotent)."""
@@ -120,6 +125,13 @@ class TextPipeline:
         for run in CJK_RUN.findall(normalized):
             grams.update(run[i : i + 2] for i in range(len(run) - 1))
         return grams
+
+
+@functools.lru_cache(maxsize=1)
+def _main_dictionary() -> tuple[dict[str, int], int]:
+    base = jieba.Tokenizer()
+    base.initialize()
+    return base.FREQ, base.total
 
 
 def read_domain_terms(path: str | Path) -> list[str]:

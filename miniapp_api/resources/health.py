@@ -18,7 +18,8 @@ def healthz():
     checks: dict = {}
     try:
         mongo().command("ping")
-        checks["mongo"] = {"ok": True, "mode": "mongodb" if current_app.config["MONGO_URI"] else "in-memory (mongomock)"}
+        mode = "mongodb" if current_app.config["MONGO_URI"] else "in-memory (mongomock)"
+        checks["mongo"] = {"ok": True, "mode": mode}
     except Exception as exc:  # noqa: BLE001 - a health check reports any failure
         checks["mongo"] = {"ok": False, "error": str(exc)}
     try:

@@ -6,7 +6,14 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from miniapp_api.errors import ValidationFailed
-from miniapp_api.schemas.api import ErrorResponseSchema, LoginSchema, NoteSchema, RollbackSchema, StaffCreateSchema, TokenSchema
+from miniapp_api.schemas.api import (
+    ErrorResponseSchema,
+    LoginSchema,
+    NoteSchema,
+    RollbackSchema,
+    StaffCreateSchema,
+    TokenSchema,
+)
 from miniapp_api.schemas.guide import GuideSchema
 from miniapp_api.services import editions
 from miniapp_api.services.guide_repo import GuideRepository

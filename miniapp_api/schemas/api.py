@@ -97,7 +97,9 @@ class TokenSchema(Schema):
 
 
 class StaffCreateSchema(LoginSchema):
-    role = fields.String(required=True, validate=validate.OneOf(("editor", "publisher", "admin", "agent")))
+    role = fields.String(
+        required=True, validate=validate.OneOf(("editor", "publisher", "admin", "agent", "backoffice"))
+    )
 
 
 class NoteSchema(Schema):
@@ -110,7 +112,9 @@ class RollbackSchema(NoteSchema):
 
 class SynonymGroupSchema(Schema):
     canonical = fields.String(required=True, validate=validate.Length(1, 30))
-    variants = fields.List(fields.String(validate=validate.Length(1, 30)), required=True, validate=validate.Length(1, 50))
+    variants = fields.List(
+        fields.String(validate=validate.Length(1, 30)), required=True, validate=validate.Length(1, 50)
+    )
 
 
 class SynonymsSchema(Schema):

@@ -16,7 +16,7 @@ import json
 import re
 import secrets
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, g, request
 
@@ -44,7 +44,7 @@ def validate_id_number(s: str) -> str:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         raise ValidationFailed("身份证号中的出生日期无效", "id_number") from None
-    total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(value[:17], _WEIGHTS, strict=True))
     if _CHECK[total % 11] != value[17]:
         raise ValidationFailed("身份证号校验位不正确，请核对", "id_number")
     return value
@@ -85,7 +85,7 @@ def issue_session(openid: str) -> dict:
         # upsert on openid: two concurrent first logins end with one resident
         db["residents"].update_one(
             {"openid": openid},
-            {"$setOnInsert": {"_id": new_id, "openid": openid, "created_at": dt.datetime.now(dt.timezone.utc)}},
+            {"$setOnInsert": {"_id": new_id, "openid": openid, "created_at": dt.datetime.now(dt.UTC)}},
             upsert=True,
         )
         doc = db["residents"].find_one({"openid": openid}, {"_id": 1})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app, g, request
 from pymongo.database import Database
@@ -18,9 +18,10 @@ from miniapp_api.errors import Conflict, Forbidden, Unauthorized, ValidationFail
 from miniapp_api.services.guide_repo import now
 from miniapp_api.stores import mongo, rds, rkey
 
-ROLES = ("editor", "publisher", "admin", "agent")
+ROLES = ("editor", "publisher", "admin", "agent", "backoffice")  # backoffice: the approval system (cases)
 # What each role may do besides its own name: admins do everything, publishers also edit.
-IMPLIES = {"admin": set(ROLES), "publisher": {"publisher", "editor"}, "editor": {"editor"}, "agent": {"agent"}}
+IMPLIES = {"admin": set(ROLES), "publisher": {"publisher", "editor"}, "editor": {"editor"}, "agent": {"agent"},
+           "backoffice": {"backoffice"}}
 
 
 def create_staff(db: Database, username: str, password: str, role: str) -> dict:

@@ -63,7 +63,8 @@ def two_workers(tmp_path):
 
 def test_publish_reaches_the_other_worker_within_a_second(two_workers):
     a, b = two_workers
-    token = requests.post(f"{a}/api/v1/staff/login", json={"username": "admin", "password": "admin-pass-123"}).json()["token"]
+    login = {"username": "admin", "password": "admin-pass-123"}
+    token = requests.post(f"{a}/api/v1/staff/login", json=login).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     guide = requests.get(f"{a}/api/v1/guides/GR-009").json()
     guide["location"]["phone"] = "0576-88990011"

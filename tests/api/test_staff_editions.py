@@ -76,7 +76,9 @@ def test_rejected_edit_changes_nothing(client, admin):
     response = client.put("/api/v1/staff/guides/GR-001/draft", json=missing, headers=editor)
     assert response.get_json()["error"]["field"] == "materials.0.form"
 
-    response = client.put("/api/v1/staff/guides/GR-001/draft", data="[1,2", content_type="application/json", headers=editor)
+    response = client.put(
+        "/api/v1/staff/guides/GR-001/draft", data="[1,2", content_type="application/json", headers=editor
+    )
     assert response.status_code == 400
 
 

@@ -1,0 +1,5 @@
+"""Custom actions of the 江川市 government-service bot (run with ``rasa run actions``).
+
+One class per action; HTTP to the API goes through ``api_client``; pure helpers live in
+``dates``, ``texts`` and ``conversation`` so they are tested without a tracker.
+"""

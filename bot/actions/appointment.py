@@ -1,0 +1,198 @@
+"""Booking an appointment at the main hall: appointment_form (item, date, slot, confirm).
+
+The rules are the resident API's: GET /api/v1/halls/<hall>/slots says which days are open and
+how many places each slot has; POST /api/v1/appointments books with the resident's token.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api_client import ApiRejected, ApiUnavailable, api
+from actions.conversation import resident_token
+from actions.dates import is_slot_label, parse_date, pick_slot, today
+from actions.texts import BUSY, CLARIFY, LOGIN_FIRST, is_item_code
+
+log = logging.getLogger(__name__)
+HALL_ID = "jc-main"
+BOOKING_DAYS_AHEAD = 30
+RESET = ["date", "slot", "confirm"]
+
+
+def free_slots(item_code: str, day: str) -> list[dict]:
+    """The day's slots for the item (raises ApiRejected closed_day etc., ApiUnavailable)."""
+    body = api().get(f"/api/v1/halls/{HALL_ID}/slots", params={"item_code": item_code, "date": day})
+    return body.get("slots", [])
+
+
+def reset_events() -> list[dict[str, Any]]:
+    return [SlotSet(name, None) for name in RESET]
+
+
+class ActionStartAppointment(Action):
+    """Checks the resident is logged in before the form starts (booking needs their token)."""
+
+    def name(self) -> str:
+        return "action_start_appointment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if not resident_token(tracker):
+            dispatcher.utter_message(text=LOGIN_FIRST, json_message={"status": "login_required"})
+            return [SlotSet("logged_in", False)]
+        return [SlotSet("logged_in", True), SlotSet("confirm", None)]
+
+
+class ValidateAppointmentForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_appointment_form"
+
+    def validate_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        value = str(value or "").strip()
+        try:
+            if is_item_code(value):
+                guide = api().guide(value)
+                return {"item": guide["code"], "item_name": guide["name"]}
+            outcome = api().kb_search(value)
+        except ApiRejected:
+            dispatcher.utter_message(text="没有找到这个事项，请换个说法，比如“护照”“身份证换领”。")
+            return {"item": None}
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return {"item": None}
+        results = outcome.get("results") or []
+        if outcome.get("status") == "answered" and results:
+            return {"item": results[0]["item_code"], "item_name": results[0]["item_name"]}
+        if outcome.get("status") == "clarify" and results:
+            buttons = [{"title": r["item_name"], "payload": f'/inform{{"item":"{r["item_code"]}"}}'} for r in results]
+            dispatcher.utter_message(text=CLARIFY, buttons=buttons)
+        else:
+            dispatcher.utter_message(text="没有找到这个事项，请换个说法，比如“护照”“身份证换领”。")
+        return {"item": None}
+
+    def validate_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        day = parse_date(value)
+        if day is None:
+            dispatcher.utter_message(text="没听清是哪一天，请说“明天”“周三”或“12月3日”这样的日期。")
+            return {"date": None}
+        if day < today():
+            dispatcher.utter_message(text="不能预约已经过去的日期，请换一天。")
+            return {"date": None}
+        if (day - today()).days > BOOKING_DAYS_AHEAD:
+            dispatcher.utter_message(text=f"只能预约 {BOOKING_DAYS_AHEAD} 天以内的日期，请换一天。")
+            return {"date": None}
+        item = tracker.get_slot("item")
+        if not is_item_code(item):
+            return {"date": day.isoformat()}  # the slot check waits until the item is known
+        try:
+            slots = free_slots(item, day.isoformat())
+        except ApiRejected as exc:
+            dispatcher.utter_message(text=_closed_text(exc))
+            return {"date": None}
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return {"date": None}
+        if not any(s.get("left", 0) > 0 for s in slots):
+            dispatcher.utter_message(text=f"{day.isoformat()} 已经约满了，请换一天。")
+            return {"date": None}
+        result = {"date": day.isoformat()}
+        wanted = tracker.get_slot("slot")
+        if wanted and not is_slot_label(wanted):  # 上午 said before the date was known
+            chosen, _problem = pick_slot(wanted, slots)
+            result["slot"] = chosen
+        return result
+
+    def validate_slot(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        day = parse_date(tracker.get_slot("date"))
+        item = tracker.get_slot("item")
+        if day is None or not is_item_code(item):
+            return {"slot": str(value)}  # resolved once the date is validated
+        try:
+            slots = free_slots(item, day.isoformat())
+        except ApiRejected as exc:
+            dispatcher.utter_message(text=_closed_text(exc))
+            return {"slot": None, "date": None}
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return {"slot": None}
+        chosen, problem = pick_slot(str(value), slots)
+        if chosen is None:
+            dispatcher.utter_message(text="这个时段已约满，请选其他时段。" if problem == "full" else "没找到这个时段。")
+        return {"slot": chosen}
+
+
+def _closed_text(exc: ApiRejected) -> str:
+    if exc.code == "closed_day":
+        return "那天大厅不办公（周末或节假日），请换一个工作日。"
+    if exc.code == "holiday_schedule_unknown":
+        return "那天的节假日安排还没公布，暂时不能预约，请换一个近一点的日期。"
+    return f"这一天不能预约：{exc.message or exc.code}"
+
+
+class ActionAskAppointmentFormSlot(Action):
+    """Asks for a time slot, offering the day's free slots as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_appointment_form_slot"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        item, day = tracker.get_slot("item"), tracker.get_slot("date")
+        try:
+            slots = free_slots(item, day) if is_item_code(item) and day else []
+        except (ApiRejected, ApiUnavailable):
+            slots = []
+        buttons = [{"title": f"{s['slot']}（余{s['left']}）", "payload": f'/inform{{"time":"{s["slot"]}"}}'}
+                   for s in slots if s.get("left", 0) > 0]  # fmt: skip
+        dispatcher.utter_message(text="您想约哪个时段？可以说“上午”“下午2点”，或点选：", buttons=buttons)
+        return []
+
+
+class ActionAskAppointmentFormConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_appointment_form_confirm"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        name = tracker.get_slot("item_name") or tracker.get_slot("item")
+        when = f"{tracker.get_slot('date')} {tracker.get_slot('slot')}"
+        text = f"请确认预约：{name}，{when}，江川市市民服务中心。确认预约吗？"
+        dispatcher.utter_message(text=text, buttons=[{"title": "确认", "payload": "/affirm"},
+                                                     {"title": "取消", "payload": "/deny"}])  # fmt: skip
+        return []
+
+
+class ActionSubmitAppointment(Action):
+    def name(self) -> str:
+        return "action_submit_appointment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if tracker.get_slot("confirm") is not True:
+            dispatcher.utter_message(response="utter_appointment_stopped")
+            return reset_events()
+        token = resident_token(tracker)
+        if not token:
+            dispatcher.utter_message(text=LOGIN_FIRST, json_message={"status": "login_required"})
+            return reset_events()
+        body = {"hall_id": HALL_ID, "item_code": tracker.get_slot("item"),
+                "date": tracker.get_slot("date"), "slot": tracker.get_slot("slot")}  # fmt: skip
+        key = f"bot:{tracker.sender_id}:{body['item_code']}:{body['date']}:{body['slot']}"
+        try:
+            booked = api().post("/api/v1/appointments", token=token, json=body, headers={"Idempotency-Key": key})
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return reset_events()
+        except ApiRejected as exc:
+            if exc.status == 401:
+                dispatcher.utter_message(text=LOGIN_FIRST, json_message={"status": "login_required"})
+            else:
+                dispatcher.utter_message(text=f"预约没有成功：{exc.message or exc.code}")
+            return reset_events()
+        dispatcher.utter_message(
+            text=(f"预约成功！{booked.get('item_name') or body['item_code']}，{booked['date']} {booked['slot']}，"
+                  f"江川市市民服务中心。签到码：{booked['checkin_code']}（到大厅后凭签到码取号）。"),
+            json_message={"status": "booked", "appointment_id": booked.get("appointment_id")},
+        )
+        return reset_events()

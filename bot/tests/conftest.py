@@ -1,0 +1,74 @@
+"""Fixtures for the action tests: trackers as the action server receives them, a dispatcher,
+and HTTP mocked with ``responses`` (no API needed)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `actions` is importable as in the server
+
+from actions import answer  # noqa: E402
+from actions.api_client import reset_client  # noqa: E402
+
+API = "http://api.test"
+TOKEN = "tok-resident-1"
+
+
+@pytest.fixture(autouse=True)
+def api_url(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("API_URL", API)
+    monkeypatch.setenv("API_TIMEOUT", "0.5")
+    reset_client()
+    answer._names.clear()
+    yield API
+    reset_client()
+
+
+@pytest.fixture
+def http():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+DOMAIN: dict[str, Any] = {}
+
+
+def make_tracker(
+    text: str = "", intent: str = "", slots: dict | None = None, entities: list[dict] | None = None,
+    token: str | None = None, events: list[dict] | None = None, active_loop: str | None = None,
+    sender_id: str = "wx-session-1",
+) -> Tracker:
+    """A tracker whose latest user message is ``text`` classified as ``intent``."""
+    metadata = {"resident_token": token} if token else {}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": entities or [],
+              "metadata": metadata}  # fmt: skip
+    history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest, "metadata": metadata}]
+    return Tracker(
+        sender_id=sender_id, slots=dict(slots or {}), latest_message=latest, events=history, paused=False,
+        followup_action=None, active_loop={"name": active_loop} if active_loop else {}, latest_action_name=None,
+    )
+
+
+@pytest.fixture
+def tracker_factory():
+    return make_tracker
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("text") or "" for m in dispatcher.messages]
+
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

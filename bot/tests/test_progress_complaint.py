@@ -1,0 +1,79 @@
+"""progress_form and complaint_form: validation and submission."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import responses
+
+from actions.complaint import ActionSubmitComplaint, ValidateComplaintForm
+from actions.progress import ActionSubmitProgress, ValidateProgressForm
+from conftest import API, slot_events, texts
+
+CASE = {"case_no": "JC20261128000123", "item_code": "GR-006", "item_name": "普通护照签发", "status": "审批中",
+        "timeline": [{"status": "受理", "at": "2026-11-28T10:00:00", "note": "材料齐全"}],
+        "deadline": "2026-12-07", "lamp": "yellow", "working_days_left": 2}  # fmt: skip
+
+
+@pytest.mark.parametrize("said,expected", [("JC20261128000123", "JC20261128000123"),
+                                           ("编号是 jc20261128000123 谢谢", "JC20261128000123"), ("12345", None)])
+def test_case_number_format(dispatcher, tracker_factory, said, expected):
+    assert ValidateProgressForm().validate_case_number(said, dispatcher, tracker_factory(), {}) == {
+        "case_number": expected}  # fmt: skip
+
+
+@pytest.mark.parametrize("said,expected", [("1234", "1234"), ("后四位是123x", "123X"), ("12345", None),
+                                           ("不知道", None)])  # fmt: skip
+def test_factor_is_four_digits(dispatcher, tracker_factory, said, expected):
+    assert ValidateProgressForm().validate_factor(said, dispatcher, tracker_factory(), {}) == {"factor": expected}
+
+
+def test_progress_shows_status_lamp_and_deadline(http, dispatcher, tracker_factory):
+    http.get(f"{API}/api/v1/cases/lookup", json=CASE, match=[responses.matchers.query_param_matcher(
+        {"case_no": "JC20261128000123", "factor": "1234"})])  # fmt: skip
+    tracker = tracker_factory(slots={"case_number": "JC20261128000123", "factor": "1234"})
+    events = ActionSubmitProgress().run(dispatcher, tracker, {})
+    reply = texts(dispatcher)[0]
+    assert "审批中" in reply and "黄灯" in reply and "2026-12-07" in reply and "还剩 2 个工作日" in reply
+    assert slot_events(events) == {"case_number": None, "factor": None}
+
+
+@pytest.mark.parametrize("status,phrase", [(404, "没有查到"), (429, "次数太多")])
+def test_progress_not_found_or_limited(http, dispatcher, tracker_factory, status, phrase):
+    http.get(f"{API}/api/v1/cases/lookup", status=status, json={"error": {"code": "x", "message": "x"}})
+    ActionSubmitProgress().run(dispatcher, tracker_factory(slots={"case_number": "JC1", "factor": "1"}), {})
+    assert phrase in texts(dispatcher)[0]
+
+
+def test_progress_api_down(http, dispatcher, tracker_factory):
+    http.get(f"{API}/api/v1/cases/lookup", body=requests.ConnectionError())
+    ActionSubmitProgress().run(dispatcher, tracker_factory(slots={"case_number": "JC1", "factor": "1"}), {})
+    assert "系统繁忙" in texts(dispatcher)[0]
+
+
+def test_complaint_validation(dispatcher, tracker_factory):
+    form, t = ValidateComplaintForm(), tracker_factory()
+    assert form.validate_complaint_what("差", dispatcher, t, {}) == {"complaint_what": None}
+    assert form.validate_complaint_where("A07窗口", dispatcher, t, {}) == {"complaint_where": "A07窗口"}
+    assert form.validate_complaint_contact("电话 139 1234 5678", dispatcher, t, {}) == {
+        "complaint_contact": "13912345678"}  # fmt: skip
+    assert form.validate_complaint_contact("0576-88102306", dispatcher, t, {}) == {"complaint_contact": "0576-88102306"}
+    assert form.validate_complaint_contact("不告诉你", dispatcher, t, {}) == {"complaint_contact": None}
+
+
+def test_complaint_creates_an_appeal(http, dispatcher, tracker_factory):
+    http.post(f"{API}/api/v1/appeals", status=201, json={"appeal_no": "TS2026112800012"})
+    slots = {"complaint_what": "窗口态度差不给办", "complaint_where": "A07窗口", "complaint_contact": "13912345678"}
+    events = ActionSubmitComplaint().run(dispatcher, tracker_factory(slots=slots), {})
+    assert json.loads(http.calls[0].request.body) == {"what": "窗口态度差不给办", "where": "A07窗口",
+                                                      "contact": "13912345678", "session_id": "wx-session-1"}
+    assert "TS2026112800012" in texts(dispatcher)[0]
+    assert set(slot_events(events).values()) == {None}
+
+
+def test_complaint_api_down(http, dispatcher, tracker_factory):
+    http.post(f"{API}/api/v1/appeals", body=requests.Timeout())
+    ActionSubmitComplaint().run(dispatcher, tracker_factory(slots={"complaint_what": "x"}), {})
+    assert "12345" in texts(dispatcher)[0]

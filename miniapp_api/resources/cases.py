@@ -1,0 +1,45 @@
+"""Case progress (办件进度) for residents: my cases, and lookup by case number + second factor."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_smorest import Blueprint
+
+from miniapp_api import notify_cli
+from miniapp_api.errors import json_error
+from miniapp_api.schemas.api import ErrorResponseSchema
+from miniapp_api.schemas.cases import CaseListSchema, CaseViewSchema, LookupArgs
+from miniapp_api.services.case_demo import ensure_demo_cases
+from miniapp_api.services.case_lookup import LookupThrottled, lookup
+from miniapp_api.services.cases import cases_of_resident
+from miniapp_api.services.resident_auth import require_resident
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Case progress (办件进度)")
+# the notification CLI belongs to this area; registering it with the blueprint keeps cli.py untouched
+blp.record_once(lambda state: notify_cli.init_app(state.app))
+blp.before_request(ensure_demo_cases)
+
+
+@blp.route("")
+@require_resident
+@blp.response(200, CaseListSchema)
+@blp.alt_response(401, schema=ErrorResponseSchema)
+@blp.doc(security=[{"bearer": []}])
+def my_cases():
+    """The logged-in resident's cases, newest first, each with its deadline and lamp."""
+    return {"cases": cases_of_resident(g.resident["resident_id"])}
+
+
+@blp.route("/lookup")
+@blp.arguments(LookupArgs, location="query")
+@blp.response(200, CaseViewSchema)
+@blp.alt_response(404, schema=ErrorResponseSchema, description="unknown case or wrong factor (not told apart)")
+@blp.alt_response(429, schema=ErrorResponseSchema, description="too many failed lookups; see Retry-After")
+def case_lookup(args: dict):
+    """Look up a case by number plus the last 4 of the applicant's ID number or phone (rate-limited)."""
+    try:
+        return lookup(args["case_no"], args["factor"], request.remote_addr or "")
+    except LookupThrottled as exc:
+        response = json_error(exc.status, exc.code, exc.message, exc.field)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response

@@ -1,0 +1,37 @@
+"""Chat with the service bot (mini-program and web): POST /api/v1/chat."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+
+from miniapp_api.errors import Unauthorized
+from miniapp_api.schemas.api import ErrorResponseSchema
+from miniapp_api.schemas.chat import ChatRequestSchema, ChatResponseSchema
+from miniapp_api.services.chat import chat_turn
+from miniapp_api.services.resident_auth import current_resident
+
+blp = Blueprint("chat", __name__, url_prefix="/api/v1", description="Chat with the service bot (智能客服)")
+
+
+def _resident_token() -> str | None:
+    """The caller's resident token if it is valid; chat works anonymously too (no booking then)."""
+    try:
+        current_resident()
+    except Unauthorized:
+        return None
+    return request.headers["Authorization"][7:].strip()
+
+
+@blp.route("/chat", methods=["POST"])
+@blp.arguments(ChatRequestSchema)
+@blp.response(200, ChatResponseSchema)
+@blp.alt_response(400, schema=ErrorResponseSchema)
+@blp.doc(security=[{"bearer": []}, {}])
+def chat(body: dict):
+    """One turn: the bot's replies plus intent, item and status; answers from the KB when the bot is down.
+
+    With a resident bearer token the bot can book and look up on the resident's behalf.
+    """
+    turn = chat_turn(body["session_id"], body["text"].strip(), _resident_token(), channel="api")
+    return {"session_id": body["session_id"], **turn}

@@ -1,0 +1,67 @@
+"""Schemas of appeals (投诉/诉求) and handoffs (转人工)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from miniapp_api.schemas.chat import SESSION_ID, not_blank
+
+
+class AppealCreateSchema(Schema):
+    what = fields.String(required=True, validate=[validate.Length(1, 1000), not_blank],
+                         metadata={"description": "what happened"})
+    where = fields.String(required=True, validate=[validate.Length(1, 200), not_blank],
+                          metadata={"description": "where (hall, window, department)"})
+    contact = fields.String(required=True, validate=[validate.Length(7, 50), not_blank],
+                            metadata={"description": "a phone number to call back"})
+    session_id = fields.String(load_default=None, allow_none=True, validate=SESSION_ID)
+
+
+class TimelineEntrySchema(Schema):
+    status = fields.String()
+    at = fields.String()
+    note = fields.String()
+
+
+class AppealSchema(Schema):
+    appeal_no = fields.String(metadata={"example": "TS2026112800012"})
+    status = fields.String()
+    what = fields.String()
+    where = fields.String()
+    created_at = fields.String()
+    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+
+
+class AppealLookupArgs(Schema):
+    contact_last4 = fields.String(required=True, validate=validate.Regexp(r"^\d{4}$", error="4 digits"))
+
+
+class StaffListArgs(Schema):
+    status = fields.String(validate=validate.Length(1, 20))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+
+
+class TranscriptEntrySchema(Schema):
+    sender = fields.String(required=True, validate=validate.Length(1, 20), metadata={"example": "user"})
+    text = fields.String(required=True, validate=validate.Length(0, 2000))
+
+
+class HandoffCreateSchema(Schema):
+    session_id = fields.String(required=True, validate=SESSION_ID)
+    reason = fields.String(required=True, validate=[validate.Length(1, 200), not_blank])
+    transcript = fields.List(fields.Nested(TranscriptEntrySchema), load_default=list,
+                             validate=validate.Length(max=200))
+    channel = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 20))
+
+
+class HandoffSchema(Schema):
+    handoff_id = fields.String()
+    session_id = fields.String()
+    reason = fields.String()
+    status = fields.String()
+    transcript = fields.List(fields.Nested(TranscriptEntrySchema))
+    channel = fields.String(allow_none=True)
+    created_at = fields.String()
+    updated_at = fields.String()
+    claimed_by = fields.String()
+    claimed_at = fields.String()

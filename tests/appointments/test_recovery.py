@@ -1,0 +1,96 @@
+"""MongoDB is the record: counters come back after Redis loses them; a failed save returns the seat."""
+
+from __future__ import annotations
+
+import mongomock
+import redis
+
+from tests.appointments.conftest import booking, left, login, set_capacity
+from tests.conftest import REDIS_URL
+
+
+def _flush_booking_keys(prefix: str) -> int:
+    client = redis.Redis.from_url(REDIS_URL)
+    found = list(client.scan_iter(match=f"{prefix}booking:*"))
+    if found:
+        client.delete(*found)
+    return len(found)
+
+
+def test_counters_rebuilt_from_mongo_prevent_overbooking(client, admin, app_config, clock):
+    set_capacity(client, admin, "D", 5)
+    residents = [login(client) for _ in range(3)]
+    for headers in residents:
+        assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=headers).status_code == 201
+    assert _flush_booking_keys(app_config["REDIS_PREFIX"]) > 0  # "Redis restarted"
+
+    assert left(client, item_code="GR-008") == 2  # rebuilt on first use
+    again = client.post("/api/v1/appointments", json=booking("GR-008", date="2026-09-16"), headers=residents[0])
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_booked"
+    for _ in range(2):
+        assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 201
+    full = client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client))
+    assert full.status_code == 409 and full.get_json()["error"]["code"] == "slot_full"
+
+
+def test_idempotency_survives_a_redis_flush(client, resident, app_config):
+    headers = {**resident, "Idempotency-Key": "k-flush"}
+    first = client.post("/api/v1/appointments", json=booking(), headers=headers).get_json()
+    _flush_booking_keys(app_config["REDIS_PREFIX"])
+    again = client.post("/api/v1/appointments", json=booking(), headers=headers)
+    assert again.status_code == 200 and again.get_json()["appointment_id"] == first["appointment_id"]
+
+
+def test_explicit_rebuild_endpoint(client, admin, resident):
+    client.post("/api/v1/appointments", json=booking(), headers=resident)
+    response = client.post("/api/v1/staff/appointments/rebuild_counters", headers=admin)
+    assert response.status_code == 200 and response.get_json() == {"slots": 1, "resident_days": 1}
+    assert client.post("/api/v1/staff/appointments/rebuild_counters", headers=resident).status_code == 401
+
+
+def test_failed_save_gives_the_seat_back(client, resident, monkeypatch):
+    before = left(client)
+    original = mongomock.collection.Collection.insert_one
+
+    def failing(self, *args, **kwargs):
+        if self.name == "appointments":
+            raise RuntimeError("disk full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(mongomock.collection.Collection, "insert_one", failing)
+    headers = {**resident, "Idempotency-Key": "k-fail"}
+    response = client.post("/api/v1/appointments", json=booking(), headers=headers)
+    assert response.status_code == 503
+    assert left(client) == before
+    monkeypatch.setattr(mongomock.collection.Collection, "insert_one", original)
+    retry = client.post("/api/v1/appointments", json=booking(), headers=headers)
+    assert retry.status_code == 201 and left(client) == before - 1
+
+
+def test_a_cancel_racing_a_rebuild_is_not_counted_twice(client, admin, resident, app, monkeypatch):
+    """cancel flips MongoDB, a rebuild runs (already counting the cancel), then cancel's release
+    arrives: the generation check must make that release a no-op."""
+    from miniapp_api.services import appointments
+
+    set_capacity(client, admin, "D", 2)
+    mine = client.post("/api/v1/appointments", json=booking("GR-008"), headers=resident).get_json()
+    client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client))
+    assert left(client, item_code="GR-008") == 0
+
+    real_scripts = appointments.keys.scripts
+
+    def scripts_with_rebuild_first(redis_client):
+        reserve, release = real_scripts(redis_client)
+
+        def late_release(*args, **kwargs):
+            appointments.rebuild_counters()
+            return release(*args, **kwargs)
+
+        return reserve, late_release
+
+    monkeypatch.setattr(appointments.keys, "scripts", scripts_with_rebuild_first)
+    assert client.delete(f"/api/v1/appointments/{mine['appointment_id']}", headers=resident).status_code == 200
+    monkeypatch.setattr(appointments.keys, "scripts", real_scripts)
+    assert left(client, item_code="GR-008") == 1  # not 2
+    assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 201
+    assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 409
