@@ -12,8 +12,8 @@ import threading
 from typing import Any
 
 import mongomock
-from mongomock.command_cursor import CommandCursor
 from mongomock.collection import Cursor
+from mongomock.command_cursor import CommandCursor
 
 _LOCK = threading.RLock()
 
