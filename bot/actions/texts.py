@@ -59,12 +59,12 @@ def lamp_text(lamp: str | None) -> str | None:
 
 def progress_reply(case: dict) -> str:
     lines = [f"办件 {case['case_no']}（{case.get('item_name') or case.get('item_code', '')}）",
-             f"当前状态：{case.get('status', '未知')}"]  # fmt: skip
+             f"当前状态：{case.get('status_label') or case.get('status', '未知')}"]  # fmt: skip
     timeline = case.get("timeline") or []
     if timeline:
         last = timeline[-1]
         note = f"，{last['note']}" if last.get("note") else ""
-        lines.append(f"最新进展：{last.get('status', '')}（{str(last.get('at', ''))[:16].replace('T', ' ')}）{note}")
+        lines.append(f"最新进展：{last.get('label') or last.get('status', '')}（{str(last.get('at', ''))[:16].replace('T', ' ')}）{note}")
     if case.get("deadline"):
         left = case.get("working_days_left")
         extra = f"，还剩 {left} 个工作日" if isinstance(left, int) and left >= 0 else ""

@@ -90,6 +90,19 @@ class KnowledgeBase:
         pipe.incr(vkey)
         pipe.execute()
 
+    def _add_missing_to_snapshot(self) -> None:
+        """A snapshot from an earlier run lacks guides imported since: add them (never overwrite,
+        the snapshot may hold editions published after MongoDB was seeded)."""
+        hkey, _skey, vkey = self._keys()
+        present = set(rds().hkeys(hkey))
+        missing = [g for g in GuideRepository(mongo()).published_all() if g["code"] not in present]
+        if missing:
+            pipe = rds().pipeline(transaction=True)
+            pipe.hset(hkey, mapping={g["code"]: json.dumps(g, ensure_ascii=False) for g in missing})
+            pipe.incr(vkey)
+            pipe.execute()
+            log.info("added %d guides missing from the published snapshot", len(missing))
+
     def refresh(self, force: bool = False) -> None:
         """Load a newer snapshot if one was published since the last check."""
         interval = current_app.config["KB_SYNC_INTERVAL"]
@@ -101,7 +114,9 @@ class KnowledgeBase:
             version = rds().get(vkey)
             if version is None:
                 self.fill_snapshot()
-                version = rds().get(vkey)
+            elif self.index is None:
+                self._add_missing_to_snapshot()
+            version = rds().get(vkey)
             if int(version) != self.version or self.index is None:
                 self._load(int(version), hkey, skey)
 

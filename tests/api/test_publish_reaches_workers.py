@@ -82,3 +82,20 @@ def test_publish_reaches_the_other_worker_within_a_second(two_workers):
         assert time.monotonic() - published_at < 1.0, "worker B still answers from the old edition"
         time.sleep(0.02)
     assert requests.get(f"{b}/api/v1/guides/GR-009").json()["location"]["phone"] == "0576-88990011"
+
+
+def test_stale_snapshot_gains_newly_imported_guides(app_config):
+    """A snapshot left in Redis by an earlier run (fewer guides) is completed at start-up."""
+    from miniapp_api import create_app
+    from miniapp_api.kb.service import knowledge_base
+
+    first = create_app(app_config)
+    with first.app_context():
+        kb = knowledge_base()
+        kb.refresh()
+        hkey, _skey, _vkey = kb._keys()
+        kb_redis = first.extensions["redis"]
+        kb_redis.hdel(hkey, "GR-010", "QY-027")  # as if those guides did not exist last time
+    second = create_app(app_config)
+    listing = second.test_client().get("/api/v1/guides?per_page=100").get_json()
+    assert listing["total"] == 69

@@ -83,7 +83,7 @@ def test_fallback_unanswerable(client, rsps):
 
 
 def test_fallback_clarify_offers_the_candidates_as_buttons(client, rsps):
-    body = client.post("/api/v1/chat", json={"session_id": "s-6b", "text": "办证"}).get_json()
+    body = client.post("/api/v1/chat", json={"session_id": "s-6b", "text": "身份证怎么办"}).get_json()
     assert body["status"] == "clarify"
     buttons = body["replies"][0]["buttons"]
     assert len(buttons) >= 2 and all(b["title"] and b["payload"] for b in buttons)
