@@ -64,7 +64,8 @@ def progress_reply(case: dict) -> str:
     if timeline:
         last = timeline[-1]
         note = f"，{last['note']}" if last.get("note") else ""
-        lines.append(f"最新进展：{last.get('label') or last.get('status', '')}（{str(last.get('at', ''))[:16].replace('T', ' ')}）{note}")
+        when = str(last.get("at", ""))[:16].replace("T", " ")
+        lines.append(f"最新进展：{last.get('label') or last.get('status', '')}（{when}）{note}")
     if case.get("deadline"):
         left = case.get("working_days_left")
         extra = f"，还剩 {left} 个工作日" if isinstance(left, int) and left >= 0 else ""
