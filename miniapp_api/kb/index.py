@@ -112,9 +112,9 @@ class KnowledgeIndex:
         self.build_seconds = time.perf_counter() - started
 
     # -- building -----------------------------------------------------------------------
-    def _title_features(self, text: str) -> set[str]:
-        feats = set(self.pipeline.text_terms(text))
-        feats.update("~" + b for b in self.pipeline.bigrams(self.pipeline.normalize(text)))
+    def _title_features(self, norm: str) -> set[str]:
+        feats = set(self.pipeline.text_terms(norm))
+        feats.update("~" + b for b in self.pipeline.bigrams(norm))
         return feats
 
     def _build_titles(self) -> None:
@@ -125,8 +125,8 @@ class KnowledgeIndex:
         for row, g in enumerate(self.guides):
             feats: set[str] = set()
             for title in [g["name"], *g["aliases"]]:
-                feats |= self._title_features(title)
                 phrase = self.pipeline.normalize(title)
+                feats |= self._title_features(phrase)
                 if len(phrase) >= 2:
                     phrases[phrase].append(row)
             item_feats.append(feats)

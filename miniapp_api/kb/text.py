@@ -73,14 +73,20 @@ class TextPipeline:
         self._syn_re = re.compile("|".join(map(re.escape, variants))) if variants else None
         self._clause_cache = {}
         self._text_cache: dict[str, list[str]] = {}
+        self._norm_cache: dict[str, str] = {}
 
     # -- pipeline -------------------------------------------------------------------------
     def normalize(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text).lower()
-        text = self._t2s.convert(text)
+        """NFKC, lower case, traditional → simplified, synonyms → canonical (memoised)."""
+        done = self._norm_cache.get(text)
+        if done is not None:
+            return done
+        out = self._t2s.convert(unicodedata.normalize("NFKC", text).lower())
         if self._syn_re is not None:
-            text = self._syn_re.sub(lambda m: self.synonyms[m.group(0)], text)
-        return text
+            out = self._syn_re.sub(lambda m: self.synonyms[m.group(0)], out)
+        if len(self._norm_cache) < 500_000:
+            self._norm_cache[text] = out
+        return out
 
     def words(self, normalized: str) -> list[str]:
         """Search-mode segmentation of normalised text (sub-words of long words included).
