@@ -17,7 +17,7 @@ from flask import current_app
 
 from miniapp_api.errors import ApiError, Conflict, NotFound, ValidationFailed
 from miniapp_api.services import queue_lua
-from miniapp_api.services.booking_rules import now_local
+from miniapp_api.services.booking_rules import ensure_open_day, now_local
 from miniapp_api.services.halls import category_by_code, get_hall
 from miniapp_api.stores import mongo, rds, rkey
 
@@ -152,7 +152,9 @@ def take_walk_in(resident_id: str, hall_id: str, category: str, green: bool) -> 
     """A walk-in ticket (or the resident's active one in that category). Returns (ticket, created)."""
     doc = get_hall(hall_id)
     category_by_code(doc, category)
-    date = now().date().isoformat()
+    today = now().date()
+    ensure_open_day(today)  # no numbers on weekends and holidays (调休 workdays are open)
+    date = today.isoformat()
     guard = _holder_key(hall_id, date, category, resident_id)
     return _take(hall_id, category, "green" if green else "walk_in", guard, resident_id, "")
 

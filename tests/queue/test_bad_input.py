@@ -73,3 +73,14 @@ def test_endpoints_are_in_the_openapi_document(client):
                  "/api/v1/staff/tickets/{ticket_id}/served", "/api/v1/staff/tickets/{ticket_id}/no_show",
                  "/api/v1/staff/tickets/{ticket_id}/transfer"):  # fmt: skip
         assert path in paths, path
+
+
+def test_no_walk_in_numbers_on_closed_days(client, hall, clock, resident):
+    _rid, headers = resident()
+    clock.current = clock.current.replace(day=5)  # Saturday 2026-12-05
+    response = client.post("/api/v1/queue/tickets", json={"hall_id": hall["_id"], "category": "A"}, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "closed_day"
+    clock.current = clock.current.replace(day=4)  # Friday: open
+    response = client.post("/api/v1/queue/tickets", json={"hall_id": hall["_id"], "category": "A"}, headers=headers)
+    assert response.status_code == 201
