@@ -10,6 +10,7 @@ from miniapp_api.kb.service import knowledge_base
 from miniapp_api.schemas.api import BundleSchema, ErrorResponseSchema, GuideListArgs, GuidePageSchema
 from miniapp_api.schemas.guide import GuideSchema
 from miniapp_api.services.bundles import bundle_view, summary
+from miniapp_api.services.guide_json import guide_response
 
 blp = Blueprint("guides", __name__, url_prefix="/api/v1", description="Service guides (办事指南)")
 
@@ -50,7 +51,7 @@ def guide_detail(code: str):
     guide = knowledge_base().guides().get(code.upper())
     if guide is None:
         raise NotFound(f"no guide with code {code}", "code")
-    return guide
+    return guide_response(guide)  # GuideSchema's JSON, built once per published edition
 
 
 @blp.route("/bundles/<code>")

@@ -1,7 +1,7 @@
 """The app's working-day calendar: chinese_calendar + guides/calendar/<year>.yaml + staff-loaded years.
 
-Staff PUT a year's 节假日安排 into Mongo ``holiday_schedules``; a version counter in Redis tells every
-worker to rebuild its calendar, so all workers open and close the same days.
+Staff PUT a year's 节假日安排 into Mongo ``holiday_schedules``; a version token in Redis (shared_versions)
+tells every worker to rebuild its calendar, so all workers open and close the same days.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 from flask import current_app
 
 from miniapp_api.errors import ValidationFailed
+from miniapp_api.services import shared_versions
 from miniapp_api.services.workdays import WorkdayCalendar, load_schedule_files
-from miniapp_api.stores import mongo, rds, rkey
+from miniapp_api.stores import mongo
 
 _lock = threading.Lock()
 
@@ -28,12 +29,14 @@ def _build() -> WorkdayCalendar:
 
 def workday_calendar() -> WorkdayCalendar:
     """This worker's calendar, rebuilt when any worker stored a new schedule."""
-    version = rds().get(rkey("calendar", "version")) or "0"
+    version = shared_versions.current("calendar")
     cached = current_app.extensions.get("workday_calendar")
     if cached is None or cached[0] != version:
         with _lock:
-            cached = (version, _build())
-            current_app.extensions["workday_calendar"] = cached
+            cached = current_app.extensions.get("workday_calendar")
+            if cached is None or cached[0] != version:  # threads that waited here find it built
+                cached = (version, _build())
+                current_app.extensions["workday_calendar"] = cached
     return cached[1]
 
 
@@ -47,5 +50,5 @@ def store_schedule(year: int, holidays: list[str], workdays: list[str]) -> dict:
     except ValueError as exc:
         raise ValidationFailed(str(exc), "holidays") from None
     mongo()["holiday_schedules"].replace_one({"_id": year}, {"_id": year, **data}, upsert=True)
-    rds().incr(rkey("calendar", "version"))
+    shared_versions.bump("calendar")
     return {"year": year, **data}

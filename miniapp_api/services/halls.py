@@ -3,6 +3,11 @@
 Halls are data in Mongo ``halls``; staff (admin) replace a hall through the API. The demo hall
 ``jc-main`` is seeded on first start from guides/README.md's floor plan, with every catalogue item
 mapped to exactly one category.
+
+Every booking and queue call reads its hall, a large document (the demo hall has ~80 windows), and
+the in-memory store copies it field by field on each read under its global lock. So each worker
+keeps the halls it read, tagged with the "halls" version token (shared_versions), which
+``replace_hall`` renews; a hall changed in MongoDB any other way is seen after the next staff edit.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import re
 from pathlib import Path
 
 import yaml
+from flask import current_app
 from pymongo.database import Database
 
 from miniapp_api.errors import NotFound, ValidationFailed
+from miniapp_api.services import shared_versions
 from miniapp_api.stores import mongo
 
 log = logging.getLogger(__name__)
@@ -88,9 +95,16 @@ def list_halls() -> list[dict]:
 
 
 def get_hall(hall_id: str) -> dict:
+    """The hall document, shared by every request of this worker: read it, never change it."""
+    version = shared_versions.current("halls")
+    cache: dict[str, tuple[str, dict]] = current_app.extensions.setdefault("hall_cache", {})
+    entry = cache.get(hall_id)
+    if entry is not None and entry[0] == version:
+        return entry[1]
     hall = mongo()["halls"].find_one({"_id": hall_id})
-    if hall is None:
+    if hall is None:  # not remembered: a hall created later must be found at once
         raise NotFound(f"unknown hall {hall_id!r}", "hall_id", code="unknown_hall")
+    cache[hall_id] = (version, hall)
     return hall
 
 
@@ -154,6 +168,7 @@ def replace_hall(hall_id: str, body: dict) -> dict:
     doc = {"_id": hall_id, **{k: v for k, v in body.items() if k != "hall_id"}}
     check_hall(doc)
     mongo()["halls"].replace_one({"_id": hall_id}, doc, upsert=True)
+    shared_versions.bump("halls")  # after the write: a worker that sees the new token reads the new hall
     return public_hall(doc)
 
 

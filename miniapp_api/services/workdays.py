@@ -30,11 +30,21 @@ class ScheduleUnknown(ApiError):
         self.year = year
 
 
+_MEMO_MAX = 50_000  # remembered days per calendar (about 140 years); a bound, not a working size
+
+
 class WorkdayCalendar:
-    """``schedules`` maps a year to {"holidays": [dates], "workdays": [dates]}."""
+    """``schedules`` maps a year to {"holidays": [dates], "workdays": [dates]}.
+
+    Answers are remembered per day. ``load_year`` forgets them; the app builds a new calendar when a
+    schedule changes (hall_calendar) rather than loading years into one that requests are using.
+    """
 
     def __init__(self, schedules: dict[int, dict] | None = None) -> None:
         self.schedules: dict[int, tuple[frozenset, frozenset]] = {}
+        # day → is it a working day. chinese_calendar validates every date against its whole table
+        # (min/max over all holidays), and a deadline or booking window asks about dozens of days.
+        self._memo: dict[dt.date, bool] = {}
         for year, data in (schedules or {}).items():
             self.load_year(year, data)
 
@@ -47,6 +57,7 @@ class WorkdayCalendar:
         if holidays & workdays:
             raise ValueError(f"{sorted(holidays & workdays)[0]} is both a holiday and a workday")
         self.schedules[year] = (holidays, workdays)
+        self._memo.clear()  # answers given before this schedule was known may differ now
 
     def known(self, year: int) -> bool:
         if year in self.schedules:
@@ -58,6 +69,15 @@ class WorkdayCalendar:
             return False
 
     def is_workday(self, day: dt.date) -> bool:
+        answer = self._memo.get(day)
+        if answer is None:
+            answer = self._is_workday(day)  # ScheduleUnknown is not remembered: it is raised every time
+            if len(self._memo) >= _MEMO_MAX:
+                self._memo.clear()
+            self._memo[day] = answer
+        return answer
+
+    def _is_workday(self, day: dt.date) -> bool:
         if day.year in self.schedules:
             holidays, workdays = self.schedules[day.year]
             if day in workdays:
