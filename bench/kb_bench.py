@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:10}{acc['top1']:7.1f}%{acc['top3']:7.1f}%{acc['field']:7.1f}%{acc['no_item_ok']:23.1f}%")
             if args.show_misses and name == "ours":
                 print("   misses:\n   " + "\n   ".join(acc["misses"]))
-    p50, p99 = latency(ours(index).__call__ if False else ours(index), all_questions, 20)
+    p50, p99 = latency(ours(index), all_questions, 20)
     b50, b99 = latency(baseline.search, all_questions, 3)
     print(f"\nlatency at catalogue size (ms): ours p50 {p50:.3f} p99 {p99:.3f}; "
           f"baseline p50 {b50:.3f} p99 {b99:.3f}; baseline/ours p50 ratio {b50 / p50:.1f}x")
