@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -85,7 +86,7 @@ class KnowledgeBase:
         pipe = rds().pipeline(transaction=True)
         pipe.delete(hkey)
         if guides:
-            pipe.hset(hkey, mapping={g["code"]: json.dumps(g, ensure_ascii=False) for g in guides})
+            pipe.hset(hkey, mapping=_encoded(guides))
         pipe.set(skey, json.dumps(repo.synonym_groups(), ensure_ascii=False))
         pipe.incr(vkey)
         pipe.execute()
@@ -98,7 +99,7 @@ class KnowledgeBase:
         missing = [g for g in GuideRepository(mongo()).published_all() if g["code"] not in present]
         if missing:
             pipe = rds().pipeline(transaction=True)
-            pipe.hset(hkey, mapping={g["code"]: json.dumps(g, ensure_ascii=False) for g in missing})
+            pipe.hset(hkey, mapping=_encoded(missing))
             pipe.incr(vkey)
             pipe.execute()
             log.info("added %d guides missing from the published snapshot", len(missing))
@@ -166,22 +167,19 @@ class KnowledgeBase:
     # -- writing ----------------------------------------------------------------------
     def publish(self, guide: dict) -> int:
         """Put a newly published edition into the shared snapshot; all workers follow."""
-        hkey, _skey, vkey = self._keys()
-        self.refresh(force=True)  # make sure the snapshot exists before changing it
-        pipe = rds().pipeline(transaction=True)
-        pipe.hset(hkey, guide["code"], json.dumps(guide, ensure_ascii=False))
-        pipe.incr(vkey)
-        version = pipe.execute()[-1]
-        self.refresh(force=True)
-        self.write_dictionary()
-        return int(version)
+        hkey, _skey, _vkey = self._keys()
+        return self._change_snapshot(lambda pipe: pipe.hset(hkey, mapping=_encoded([guide])))
 
     def set_synonyms(self, groups: list[dict]) -> int:
-        _hkey, skey, vkey = self._keys()
-        self.refresh(force=True)
+        _hkey, skey, _vkey = self._keys()
+        return self._change_snapshot(lambda pipe: pipe.set(skey, json.dumps(groups, ensure_ascii=False)))
+
+    def _change_snapshot(self, change: Callable) -> int:
+        """Apply ``change`` to the snapshot with a version bump, reload, rewrite the dictionary."""
+        self.refresh(force=True)  # make sure the snapshot exists before changing it
         pipe = rds().pipeline(transaction=True)
-        pipe.set(skey, json.dumps(groups, ensure_ascii=False))
-        pipe.incr(vkey)
+        change(pipe)
+        pipe.incr(self._keys()[2])
         version = pipe.execute()[-1]
         self.refresh(force=True)
         self.write_dictionary()
@@ -196,6 +194,11 @@ class KnowledgeBase:
             return {"ready": False, "version": None, "guides": 0}
         return {"ready": True, "version": self.version, "guides": len(self.index.guides),
                 "passages": len(self.index.passages), "build_seconds": round(self.index.build_seconds, 3)}  # fmt: skip
+
+
+def _encoded(guides: list[dict]) -> dict[str, str]:
+    """Snapshot hash fields: code → guide JSON."""
+    return {g["code"]: json.dumps(g, ensure_ascii=False) for g in guides}
 
 
 def init_app(app: Flask) -> None:
