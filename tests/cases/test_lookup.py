@@ -2,16 +2,6 @@
 
 import pytest
 
-from tests.cases.helpers import advance, backoffice, new_case
-
-
-@pytest.fixture
-def case_no(client, admin):
-    bo = backoffice(client, admin)
-    no = new_case(client, bo, "GR-006")["case_no"]
-    advance(client, bo, no, "accepted")
-    return no
-
 
 def get(client, case_no, factor, ip="10.0.0.1"):
     return client.get("/api/v1/cases/lookup", query_string={"case_no": case_no, "factor": factor},

@@ -4,18 +4,6 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from tests.cases.helpers import advance, backoffice, new_case
-
-
-@pytest.fixture
-def case_no(client, admin):
-    bo = backoffice(client, admin)
-    no = new_case(client, bo, "GR-006")["case_no"]
-    advance(client, bo, no, "accepted")
-    return no
-
 
 def _get(app, case_no, factor, ip):
     with app.test_client() as c:
