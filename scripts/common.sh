@@ -27,12 +27,24 @@ ensure_api_env() {
   fi
 }
 
+# Rasa 3.6 needs Python 3.10. Find it without relying on pyenv being on PATH
+# (CI shells may only have pyenv's shims, which refuse python3.10 when 3.11 is global).
 python310() {
-  if command -v pyenv >/dev/null 2>&1 && pyenv versions --bare 2>/dev/null | grep -q '^3\.10'; then
-    PYENV_VERSION="$(pyenv versions --bare | grep '^3\.10' | tail -1)" python3.10 "$@"
-  else
-    python3.10 "$@"
+  local candidate
+  for candidate in "${PYTHON310:-}" \
+      "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.10*/bin/python3.10 \
+      /usr/local/bin/python3.10 /usr/bin/python3.10; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null; then
+      "$candidate" "$@"
+      return
+    fi
+  done
+  if PYENV_VERSION=3.10.13 python3.10 -c "" 2>/dev/null; then
+    PYENV_VERSION=3.10.13 python3.10 "$@"
+    return
   fi
+  echo "Python 3.10 not found: install it (pyenv install 3.10.13) or set PYTHON310=/path/to/python3.10" >&2
+  return 127
 }
 
 ensure_bot_env() {
