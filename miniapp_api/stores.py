@@ -8,6 +8,8 @@ import redis
 from flask import Flask, current_app
 from pymongo.database import Database
 
+from miniapp_api.redis_batch import CoalescingReader
+
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.extensions["redis"] = redis.Redis.from_url(
         cfg["REDIS_URL"], decode_responses=True, socket_timeout=5, health_check_interval=30
     )
+    app.extensions["redis_reader"] = CoalescingReader(app.extensions["redis"])
     if cfg["MONGO_URI"]:
         log.info("MongoDB: %s (database %s)", _redact(cfg["MONGO_URI"]), cfg["MONGO_DB"])
     else:
@@ -52,6 +55,11 @@ def mongo() -> Database:
 
 def rds() -> redis.Redis:
     return current_app.extensions["redis"]
+
+
+def rds_reader() -> CoalescingReader:
+    """MGETs of hot read paths, coalesced across this worker's threads (see redis_batch)."""
+    return current_app.extensions["redis_reader"]
 
 
 def rkey(*parts: str) -> str:

@@ -19,7 +19,7 @@ blp = Blueprint("agent", __name__, url_prefix="/api/v1", description="Hotline ag
 
 
 @blp.route("/agent/suggest", methods=["POST"])
-@blp.arguments(SuggestRequestSchema)
+@blp.arguments(SuggestRequestSchema())
 @blp.response(200, SuggestResponseSchema)
 @blp.alt_response(403, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}])
@@ -30,7 +30,7 @@ def suggest(body: dict):
 
 
 @blp.route("/agent/feedback", methods=["POST"])
-@blp.arguments(FeedbackRequestSchema)
+@blp.arguments(FeedbackRequestSchema())
 @blp.response(201, FeedbackResponseSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_role("agent")

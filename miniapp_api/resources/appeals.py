@@ -38,7 +38,7 @@ def _resident_id() -> str | None:
 
 
 @blp.route("/appeals", methods=["POST"])
-@blp.arguments(AppealCreateSchema)
+@blp.arguments(AppealCreateSchema())
 @blp.response(201, AppealSchema)
 @blp.alt_response(429, schema=ErrorResponseSchema)
 def appeal_create(body: dict):
@@ -49,7 +49,7 @@ def appeal_create(body: dict):
 
 
 @blp.route("/appeals/<appeal_no>")
-@blp.arguments(AppealLookupArgs, location="query")
+@blp.arguments(AppealLookupArgs(), location="query")
 @blp.response(200, AppealSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema)
 def appeal_get(args: dict, appeal_no: str):
@@ -59,7 +59,7 @@ def appeal_get(args: dict, appeal_no: str):
 
 
 @blp.route("/staff/appeals")
-@blp.arguments(StaffListArgs, location="query")
+@blp.arguments(StaffListArgs(), location="query")
 @blp.response(200)
 @require_role("agent")
 def staff_appeals(args: dict):
@@ -68,7 +68,7 @@ def staff_appeals(args: dict):
 
 
 @blp.route("/handoffs", methods=["POST"])
-@blp.arguments(HandoffCreateSchema)
+@blp.arguments(HandoffCreateSchema())
 @blp.response(201, HandoffSchema)
 @blp.alt_response(429, schema=ErrorResponseSchema)
 def handoff_create(body: dict):
@@ -78,7 +78,7 @@ def handoff_create(body: dict):
 
 
 @blp.route("/staff/handoffs")
-@blp.arguments(StaffListArgs, location="query")
+@blp.arguments(StaffListArgs(), location="query")
 @blp.response(200)
 @require_role("agent")
 def staff_handoffs(args: dict):

@@ -23,7 +23,7 @@ IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": Fal
 
 
 @blp.route("/appointments", methods=["POST"])
-@blp.arguments(AppointmentCreateSchema)
+@blp.arguments(AppointmentCreateSchema())
 @blp.response(201, AppointmentSchema)
 @blp.alt_response(200, schema=AppointmentSchema, description="replay: the appointment this Idempotency-Key made")
 @blp.alt_response(403, schema=ErrorResponseSchema, description="booking_blocked after repeated no-shows")

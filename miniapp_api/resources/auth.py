@@ -15,7 +15,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Reside
 
 
 @blp.route("/wechat", methods=["POST"])
-@blp.arguments(WechatLoginSchema)
+@blp.arguments(WechatLoginSchema())
 @blp.response(200, SessionSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema, description="WeChat refused the code")
 @blp.alt_response(503, schema=ErrorResponseSchema)
@@ -25,7 +25,7 @@ def auth_wechat(body: dict):
 
 
 @blp.route("/dev", methods=["POST"])
-@blp.arguments(DevLoginSchema)
+@blp.arguments(DevLoginSchema())
 @blp.response(200, SessionSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema, description="DEV_LOGIN is off")
 def auth_dev(body: dict):

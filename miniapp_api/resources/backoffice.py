@@ -21,7 +21,7 @@ ROLES = ("admin", "backoffice")
 
 @blp.route("/cases", methods=["POST"])
 @require_role(*ROLES)
-@blp.arguments(CaseCreateSchema)
+@blp.arguments(CaseCreateSchema())
 @blp.response(201, CaseViewSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}])
@@ -42,7 +42,7 @@ def case_get(case_no: str):
 
 @blp.route("/cases/<case_no>/events", methods=["POST"])
 @require_role(*ROLES)
-@blp.arguments(CaseEventSchema)
+@blp.arguments(CaseEventSchema())
 @blp.response(200, CaseViewSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="illegal transition or concurrent update")
 @blp.doc(security=[{"bearer": []}])

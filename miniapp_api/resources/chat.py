@@ -24,7 +24,7 @@ def _resident_token() -> str | None:
 
 
 @blp.route("/chat", methods=["POST"])
-@blp.arguments(ChatRequestSchema)
+@blp.arguments(ChatRequestSchema())
 @blp.response(200, ChatResponseSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}, {}])

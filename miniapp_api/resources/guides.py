@@ -31,7 +31,7 @@ def _matches(g: dict, args: dict, needle: str | None) -> bool:
 
 @blp.route("/guides")
 class GuideList(MethodView):
-    @blp.arguments(GuideListArgs, location="query")
+    @blp.arguments(GuideListArgs(), location="query")
     @blp.response(200, GuidePageSchema)
     def get(self, args: dict):
         """List published guides, filtered by audience, department, theme or free text."""

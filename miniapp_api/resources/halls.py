@@ -39,7 +39,7 @@ def hall_get(hall_id: str):
 
 
 @blp.route("/halls/<hall_id>/slots", methods=["GET"])
-@blp.arguments(SlotsArgs, location="query")
+@blp.arguments(SlotsArgs(), location="query")
 @blp.response(200, SlotsSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema, description="unknown hall, item or category")
 @blp.alt_response(422, schema=ErrorResponseSchema, description="closed_day or holiday_schedule_unknown")
@@ -49,7 +49,7 @@ def hall_slots(args: dict, hall_id: str):
 
 
 @blp.route("/staff/halls/<hall_id>", methods=["PUT"])
-@blp.arguments(HallSchema)
+@blp.arguments(HallSchema())
 @blp.response(200, HallSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}])
@@ -62,7 +62,7 @@ def hall_put(body: dict, hall_id: str):
 
 
 @blp.route("/staff/calendar/<int:year>", methods=["PUT"])
-@blp.arguments(CalendarYearSchema)
+@blp.arguments(CalendarYearSchema())
 @blp.response(200, CalendarYearResultSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}])

@@ -16,7 +16,7 @@ blp = Blueprint("kb", __name__, url_prefix="/api/v1", description="Knowledge bas
 
 
 @blp.route("/kb/search")
-@blp.arguments(KbSearchArgs, location="query")
+@blp.arguments(KbSearchArgs(), location="query")
 @blp.response(200, KbSearchSchema)
 def kb_search(args: dict):
     """Answer a citizen question from the guides: answered / clarify / unanswerable."""
@@ -43,7 +43,7 @@ def get_synonyms():
 
 
 @blp.route("/staff/kb/synonyms", methods=["PUT"])
-@blp.arguments(SynonymsSchema)
+@blp.arguments(SynonymsSchema())
 @blp.response(200, SynonymsSchema)
 @require_role("editor")
 def put_synonyms(body: dict):

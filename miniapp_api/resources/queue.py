@@ -32,7 +32,7 @@ def _respond(view: dict, created: bool):
 
 
 @blp.route("/queue/checkin", methods=["POST"])
-@blp.arguments(CheckinSchema)
+@blp.arguments(CheckinSchema())
 @blp.response(201, TicketViewSchema)
 @blp.alt_response(200, schema=TicketViewSchema, description="already checked in: the same ticket")
 @blp.alt_response(404, schema=ErrorResponseSchema)
@@ -47,7 +47,7 @@ def checkin(body: dict):
 
 
 @blp.route("/queue/tickets", methods=["POST"])
-@blp.arguments(WalkInSchema)
+@blp.arguments(WalkInSchema())
 @blp.response(201, TicketViewSchema)
 @blp.alt_response(200, schema=TicketViewSchema, description="you already hold a number in this category")
 @blp.alt_response(404, schema=ErrorResponseSchema)
@@ -111,7 +111,7 @@ def mark_no_show(ticket_id: str):
 
 
 @blp.route("/staff/tickets/<ticket_id>/transfer", methods=["POST"])
-@blp.arguments(TransferSchema)
+@blp.arguments(TransferSchema())
 @blp.response(200, TicketSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}])

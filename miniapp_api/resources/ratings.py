@@ -25,7 +25,7 @@ STAFF_ROLES = ("agent", "backoffice")  # admin implies both
 
 @blp.route("/ratings", methods=["POST"])
 @require_resident
-@blp.arguments(RatingCreateSchema)
+@blp.arguments(RatingCreateSchema())
 @blp.response(201, RatingSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema, description="already rated, or not finished yet")
 @blp.doc(security=[{"bearer": []}])
@@ -46,7 +46,7 @@ def rating_summary():
 
 @blp.route("/staff/callbacks")
 @require_role(*STAFF_ROLES)
-@blp.arguments(CallbackArgs, location="query")
+@blp.arguments(CallbackArgs(), location="query")
 @blp.response(200, CallbackListSchema)
 @blp.doc(security=[{"bearer": []}])
 def callback_list(args: dict):
@@ -56,7 +56,7 @@ def callback_list(args: dict):
 
 @blp.route("/staff/callbacks/<callback_id>/done", methods=["POST"])
 @require_role(*STAFF_ROLES)
-@blp.arguments(CallbackDoneSchema)
+@blp.arguments(CallbackDoneSchema())
 @blp.response(200, CallbackSchema)
 @blp.alt_response(409, schema=ErrorResponseSchema)
 @blp.doc(security=[{"bearer": []}])

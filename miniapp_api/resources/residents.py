@@ -24,7 +24,7 @@ def me_get():
 
 
 @blp.route("/me", methods=["PUT"])
-@blp.arguments(ProfileUpdateSchema)
+@blp.arguments(ProfileUpdateSchema())
 @blp.response(200, ProfileSchema)
 @blp.alt_response(400, schema=ErrorResponseSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)

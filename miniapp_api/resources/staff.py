@@ -24,7 +24,7 @@ blp = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description="Staf
 
 
 @blp.route("/login", methods=["POST"])
-@blp.arguments(LoginSchema)
+@blp.arguments(LoginSchema())
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, schema=ErrorResponseSchema)
 def staff_login(body: dict):
@@ -33,7 +33,7 @@ def staff_login(body: dict):
 
 
 @blp.route("/users", methods=["POST"])
-@blp.arguments(StaffCreateSchema)
+@blp.arguments(StaffCreateSchema())
 @blp.response(201)
 @require_role("admin")
 def staff_create(body: dict):
@@ -73,7 +73,7 @@ def draft_submit(code: str):
 
 
 @blp.route("/guides/<code>/publish", methods=["POST"])
-@blp.arguments(NoteSchema)
+@blp.arguments(NoteSchema())
 @blp.response(200)
 @require_role("publisher")
 def draft_publish(body: dict, code: str):
@@ -98,7 +98,7 @@ def guide_history(code: str):
 
 
 @blp.route("/guides/<code>/rollback", methods=["POST"])
-@blp.arguments(RollbackSchema)
+@blp.arguments(RollbackSchema())
 @blp.response(200)
 @require_role("publisher")
 def guide_rollback(body: dict, code: str):

@@ -15,7 +15,7 @@ blp.before_request(ensure_demo_cases)
 
 @blp.route("/supervision")
 @require_role("admin", "backoffice")
-@blp.arguments(SupervisionArgs, location="query")
+@blp.arguments(SupervisionArgs(), location="query")
 @blp.response(200, SupervisionSchema)
 @blp.doc(security=[{"bearer": []}])
 def supervision(args: dict):

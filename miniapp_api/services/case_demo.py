@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from miniapp_api.services.case_view_cache import case_changed
 from miniapp_api.services.cases import apply_event, case_document
 from miniapp_api.services.lamps import ProvisionalCalendar, case_clock, local_today, workday_calendar
 from miniapp_api.stores import mongo
@@ -102,6 +103,7 @@ def ensure_demo_cases() -> None:
             continue  # a real case with that number, or already fresh today
         try:
             cases.replace_one({"_id": spec[0]}, _build(spec, today, cal), upsert=True)
+            case_changed(spec[0])
         except Exception:  # a demo must never break a request
             log.exception("could not seed demo case %s", spec[0])
     ext["cases_demo_day"] = today

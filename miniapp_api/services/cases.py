@@ -16,6 +16,7 @@ from miniapp_api.errors import Conflict, NotFound, ValidationFailed
 from miniapp_api.kb.service import knowledge_base
 from miniapp_api.services import notify
 from miniapp_api.services.case_rules import CLOSED, STATUS_LABELS, check_transition
+from miniapp_api.services.case_view_cache import case_changed
 from miniapp_api.services.lamps import case_clock, local_date, local_today, workday_calendar
 from miniapp_api.services.resident_auth import (
     hash_id_number,
@@ -94,6 +95,7 @@ def create_case(body: dict, by: str, at: dt.datetime | None = None, case_no: str
         doc["_id"] = case_no or new_case_no(local_date(at))
         try:
             mongo()["cases"].insert_one(doc)
+            case_changed(doc["_id"])  # a number reused after a data reset must not show an old view
             break
         except DuplicateKeyError:
             if case_no:
@@ -148,6 +150,7 @@ def add_event(case_no: str, status: str, note: str, by: str, at: dt.datetime | N
     )
     if result.modified_count != 1:
         raise Conflict("办件刚被其他请求更新，请刷新后重试", "status", code="concurrent_update")
+    case_changed(case["_id"])
     updated["deadline"] = changes["deadline"]
     _notify(updated)
     return updated

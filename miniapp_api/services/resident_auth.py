@@ -58,7 +58,12 @@ def hash_id_number(id_number: str) -> str:
 
 def hash_last4(value: str) -> str:
     """Keyed hash of the last 4 characters of an ID number or phone (case-lookup second factor)."""
-    return _hmac(value.strip().upper()[-4:], "last4")
+    return _last4_hash(current_app.config["SECRET_KEY"], value.strip().upper()[-4:])
+
+
+@functools.lru_cache(maxsize=16_384)  # 11**4 possible factors: every lookup hashes one of them
+def _last4_hash(secret: str, last4: str) -> str:
+    return hmac.new(secret.encode(), f"last4:{last4}".encode(), hashlib.sha256).hexdigest()
 
 
 def mask_id_number(id_number: str) -> str:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.cases.helpers import advance, backoffice
+
 
 def get(client, case_no, factor, ip="10.0.0.1"):
     return client.get("/api/v1/cases/lookup", query_string={"case_no": case_no, "factor": factor},
@@ -78,3 +80,27 @@ def test_parallel_guesses_cannot_pass_the_limit(app, client, case_no):
     with ThreadPoolExecutor(16) as pool:
         codes = list(pool.map(guess, range(100, 140)))
     assert codes.count(404) == 5 and codes.count(429) == 35
+
+
+def test_a_cached_view_follows_every_change_of_the_case(client, admin, case_no):
+    bo = backoffice(client, admin)
+    assert get(client, case_no, "1234").get_json()["status"] == "accepted"  # now cached in this worker
+    assert get(client, case_no, "1234").get_json()["status"] == "accepted"
+    advance(client, bo, case_no, "under_review")
+    body = get(client, case_no, "1234").get_json()
+    assert body["status"] == "under_review" and body["timeline"][-1]["status"] == "under_review"
+
+
+def test_a_cached_view_is_rebuilt_when_the_token_is_lost(app, client, case_no):
+    """A Redis restart loses the tokens: the view is read again, and a later change still shows."""
+    from miniapp_api.services import case_view_cache
+
+    assert get(client, case_no, "1234").status_code == 200
+    with app.app_context():
+        app.extensions["redis"].delete(case_view_cache.token_key(case_no))
+        app.extensions["mongo"]["cases"].update_one({"_id": case_no}, {"$set": {"item_name": "改名后的事项"}})
+    assert get(client, case_no, "1234").get_json()["item_name"] == "改名后的事项"
+    with app.app_context():
+        app.extensions["mongo"]["cases"].update_one({"_id": case_no}, {"$set": {"item_name": "再次改名"}})
+        case_view_cache.case_changed(case_no)
+    assert get(client, case_no, "1234").get_json()["item_name"] == "再次改名"
