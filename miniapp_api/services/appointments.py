@@ -19,8 +19,9 @@ from flask import current_app
 from miniapp_api.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from miniapp_api.services import booking_lua as keys
 from miniapp_api.services.booking_rules import (
+    blocked_error,
+    blocked_until,
     ensure_bookable,
-    ensure_not_blocked,
     now_local,
     seconds_until_day_over,
     slot_start,
@@ -74,16 +75,17 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
         if previous:
             return _replay(previous, body), True
     now = now_local()
-    ensure_not_blocked(resident_id, now.date())
     ensure_bookable(date, slot, now)
 
     appointment_id = uuid.uuid4().hex
     day = date.isoformat()
     key_list = [keys.ready_key(), keys.idem_key(resident_id, idempotency_key or "-"),
                 keys.active_key(resident_id, body["item_code"]), keys.daily_key(resident_id, day),
-                keys.seats_key(hall["_id"], category["code"], day, slot)]
+                keys.seats_key(hall["_id"], category["code"], day, slot), keys.blocked_key(resident_id)]
+    # The no-show block is a Redis key (set when a no-show is recorded, rebuilt with the counters)
+    # checked inside the script: a rush of first-time bookers never waits for a MongoDB query.
     args = [appointment_id, int(hall["capacity"].get(category["code"], 0)), current_app.config["BOOKING_DAILY_CAP"],
-            seconds_until_day_over(date), IDEMPOTENCY_TTL, "1" if idempotency_key else "0"]
+            seconds_until_day_over(date), IDEMPOTENCY_TTL, "1" if idempotency_key else "0", now.date().isoformat()]
     reserve, release = keys.scripts(rds())
     for _ in range(3):
         outcome, ref, *generation = reserve(keys=key_list, args=args)
@@ -95,6 +97,8 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
 
     if outcome == "replay":
         return _replay(ref, body), True
+    if outcome == "blocked":
+        raise blocked_error(ref)
     if outcome == "already_booked":
         raise Conflict("您已预约过该事项，请先取消原预约再重新预约", "item_code", code="already_booked")
     if outcome == "daily_cap":
@@ -202,7 +206,15 @@ def mark_no_show(appointment_id: str, by: str | None = None) -> dict:
     active = keys.active_key(updated["resident_id"], updated["item_code"])
     if rds().get(active) == appointment_id:
         rds().delete(active)
+    _store_block(rds(), updated["resident_id"], now_local().date())
     return public(updated)
+
+
+def _store_block(client, resident_id: str, today: dt.date) -> None:
+    """Mirror the resident's no-show block (if any) into Redis, where the booking script checks it."""
+    until = blocked_until(resident_id, today)
+    if until is not None:  # kept a day past the block (the script compares dates, not the TTL)
+        client.set(keys.blocked_key(resident_id), until.isoformat(), ex=((until - today).days + 1) * 86400)
 
 
 def sweep_no_shows(today: dt.date | None = None) -> int:
@@ -260,6 +272,11 @@ def rebuild_counters() -> dict:
             pipe.set(keys.active_key(doc["resident_id"], doc["item_code"]), doc["_id"], ex=ttl)
     for key, count in {**seats, **daily}.items():
         pipe.set(key, count, ex=expiry[key])
+    cfg = current_app.config
+    since = (today - dt.timedelta(days=cfg["NO_SHOW_WINDOW_DAYS"] + cfg["NO_SHOW_BLOCK_DAYS"])).isoformat()
+    no_shows = mongo()["appointments"].find({"status": "no_show", "date": {"$gte": since}}, {"resident_id": 1})
+    for resident_id in {doc["resident_id"] for doc in no_shows}:
+        _store_block(pipe, resident_id, today)
     # Retries of recent requests (whatever became of the booking) still find their appointment.
     recent = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=IDEMPOTENCY_TTL)
     for doc in mongo()["appointments"].find({"created_at": {"$gte": recent}, "idempotency_key": {"$ne": None}}):

@@ -7,6 +7,7 @@ Keys (all under rkey):
   booking:active:<resident>:<item>      the resident's active appointment for an item
   booking:daily:<resident>:<date>       the resident's bookings on that date
   booking:seats:<hall>:<cat>:<date>:<slot>  seats taken in a slot
+  booking:blocked:<resident>            the date online booking reopens after repeated no-shows
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from redis import Redis
 from miniapp_api.stores import rkey
 
 RESERVE = """
-local ready, idem, active, daily, seats = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local ready, idem, active, daily, seats, blocked = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local id, capacity, daily_cap = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local ttl, idem_ttl, use_idem = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
+local ttl, idem_ttl, use_idem, today = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
 if redis.call('EXISTS', ready) == 0 then return {'rebuild', ''} end
 if use_idem == '1' then
   local previous = redis.call('GET', idem)
   if previous then return {'replay', previous} end
 end
+local reopens = redis.call('GET', blocked)
+if reopens and reopens > today then return {'blocked', reopens} end  -- ISO dates compare as strings
 local holder = redis.call('GET', active)
 if holder then return {'already_booked', holder} end
 if tonumber(redis.call('GET', daily) or '0') >= daily_cap then return {'daily_cap', ''} end
@@ -72,6 +75,10 @@ def daily_key(resident_id: str, date: str) -> str:
 
 def seats_key(hall_id: str, category: str, date: str, slot: str) -> str:
     return rkey("booking", "seats", hall_id, category, date, slot)
+
+
+def blocked_key(resident_id: str) -> str:
+    return rkey("booking", "blocked", resident_id)
 
 
 def scripts(client: Redis) -> tuple:

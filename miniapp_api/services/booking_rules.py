@@ -122,12 +122,10 @@ def blocked_until(resident_id: str, today: dt.date) -> dt.date | None:
     return until if until and today < until else None
 
 
-def ensure_not_blocked(resident_id: str, today: dt.date) -> None:
-    until = blocked_until(resident_id, today)
-    if until:
-        cfg = current_app.config
-        raise Forbidden(
-            f"您在{cfg['NO_SHOW_WINDOW_DAYS']}天内有{cfg['NO_SHOW_LIMIT']}次预约未到（爽约），"
-            f"{until.isoformat()} 前暂停在线预约；如需办理可到大厅现场取号",
-            None, code="booking_blocked",
-        )
+def blocked_error(until: str) -> Forbidden:
+    cfg = current_app.config
+    return Forbidden(
+        f"您在{cfg['NO_SHOW_WINDOW_DAYS']}天内有{cfg['NO_SHOW_LIMIT']}次预约未到（爽约），"
+        f"{until} 前暂停在线预约；如需办理可到大厅现场取号",
+        None, code="booking_blocked",
+    )

@@ -94,3 +94,17 @@ def test_a_cancel_racing_a_rebuild_is_not_counted_twice(client, admin, resident,
     assert left(client, item_code="GR-008") == 1  # not 2
     assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 201
     assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 409
+
+
+def test_a_no_show_block_survives_a_redis_flush(client, admin, resident, app_config, clock):
+    from tests.factories import make_staff
+
+    agent = make_staff(client, admin, "agent")
+    for day in ("2026-09-15", "2026-09-16", "2026-09-17"):
+        made = client.post("/api/v1/appointments", json=booking(date=day), headers=resident).get_json()
+        client.post(f"/api/v1/staff/appointments/{made['appointment_id']}/no_show", headers=agent)
+    _flush_booking_keys(app_config["REDIS_PREFIX"])  # the block lived in Redis too: rebuilt from MongoDB
+    blocked = client.post("/api/v1/appointments", json=booking(date="2026-09-18"), headers=resident)
+    assert blocked.status_code == 403 and "2026-10-17" in blocked.get_json()["error"]["message"]
+    other = client.post("/api/v1/appointments", json=booking(date="2026-09-18"), headers=login(client))
+    assert other.status_code == 201
