@@ -8,7 +8,7 @@ import redis
 from flask import Flask, current_app
 from pymongo.database import Database
 
-from miniapp_api.redis_batch import CoalescingReader
+from miniapp_api.redis_batch import CoalescingClient
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
     app.extensions["redis"] = redis.Redis.from_url(
         cfg["REDIS_URL"], decode_responses=True, socket_timeout=5, health_check_interval=30
     )
-    app.extensions["redis_reader"] = CoalescingReader(app.extensions["redis"])
+    app.extensions["redis_coalesced"] = CoalescingClient(app.extensions["redis"])
     if cfg["MONGO_URI"]:
         log.info("MongoDB: %s (database %s)", _redact(cfg["MONGO_URI"]), cfg["MONGO_DB"])
     else:
@@ -57,9 +57,9 @@ def rds() -> redis.Redis:
     return current_app.extensions["redis"]
 
 
-def rds_reader() -> CoalescingReader:
-    """MGETs of hot read paths, coalesced across this worker's threads (see redis_batch)."""
-    return current_app.extensions["redis_reader"]
+def rds_coalesced() -> CoalescingClient:
+    """Redis for hot paths: commands of this worker's threads share round trips (see redis_batch)."""
+    return current_app.extensions["redis_coalesced"]
 
 
 def rkey(*parts: str) -> str:

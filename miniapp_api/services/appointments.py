@@ -27,7 +27,7 @@ from miniapp_api.services.booking_rules import (
     slot_start,
 )
 from miniapp_api.services.halls import catalogue_names, category_of_item, get_hall
-from miniapp_api.stores import mongo, rds, rkey
+from miniapp_api.stores import mongo, rds, rds_coalesced, rkey
 
 log = logging.getLogger(__name__)
 SEAT_STATUSES = ("booked", "checked_in", "served", "no_show")  # every status but cancelled holds its seat
@@ -86,9 +86,8 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
     # checked inside the script: a rush of first-time bookers never waits for a MongoDB query.
     args = [appointment_id, int(hall["capacity"].get(category["code"], 0)), current_app.config["BOOKING_DAILY_CAP"],
             seconds_until_day_over(date), IDEMPOTENCY_TTL, "1" if idempotency_key else "0", now.date().isoformat()]
-    reserve, release = keys.scripts(rds())
     for _ in range(3):
-        outcome, ref, *generation = reserve(keys=key_list, args=args)
+        outcome, ref, *generation = keys.reserve(rds(), rds_coalesced(), key_list, args)
         if outcome != "rebuild":
             break
         ensure_counters()
@@ -115,6 +114,7 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
         mongo()["appointments"].insert_one(doc)
     except Exception:
         log.exception("appointment insert failed; giving the seat back")
+        _, release = keys.scripts(rds())
         release(keys=[key_list[4], key_list[3], key_list[2], key_list[1], key_list[0]],
                 args=[appointment_id, "1", generation[0]])
         raise Unavailable("预约暂时无法保存，名额已退回，请稍后重试", None) from None

@@ -26,7 +26,7 @@ from miniapp_api.services import shared_versions
 from miniapp_api.services.cases import case_view
 from miniapp_api.services.lamps import local_today
 from miniapp_api.services.resident_auth import hash_last4
-from miniapp_api.stores import mongo, rds, rds_reader, rkey
+from miniapp_api.stores import mongo, rds, rds_coalesced, rkey
 
 CASE_NO_RE = re.compile(r"^JC\d{13}$")
 FACTOR_RE = re.compile(r"^[0-9X]{4}$")
@@ -111,7 +111,7 @@ def lookup_json(case_no: str, factor: str, client_ip: str) -> bytes:
     goes through _DECIDE, which counts it and checks the limit atomically."""
     case_no, factor = normalise(case_no, factor)
     keys = [rkey("case_lookup", "ip", client_ip or "unknown"), rkey("case_lookup", "case", case_no)]
-    by_ip, by_case, token, *versions = rds_reader().mget([*keys, view_cache.token_key(case_no),
+    by_ip, by_case, token, *versions = rds_coalesced().mget([*keys, view_cache.token_key(case_no),
                                                   *shared_versions.version_keys()])  # fmt: skip
     calendar = shared_versions.remember(versions)["calendar"]
     if max(int(by_ip or 0), int(by_case or 0)) >= current_app.config["CASE_LOOKUP_MAX_FAILURES"]:

@@ -22,7 +22,7 @@ from flask import current_app, g, request
 
 from miniapp_api.errors import Unauthorized, ValidationFailed
 from miniapp_api.services import shared_versions
-from miniapp_api.stores import mongo, rds, rds_reader, rkey
+from miniapp_api.stores import mongo, rds, rds_coalesced, rkey
 
 # GB 11643-1999: weights of the first 17 digits and the check character for sum mod 11.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -109,7 +109,7 @@ def current_resident() -> dict:
         raise Unauthorized("请先在小程序登录（Authorization: Bearer <token>）", "Authorization")
     # The shared version tokens (halls, calendar) ride along: a booking or queue call needs them next,
     # and on this server every Redis round trip costs about as much as the rest of a small request.
-    raw, *versions = rds_reader().mget([rkey("session", header[7:].strip()), *shared_versions.version_keys()])
+    raw, *versions = rds_coalesced().mget([rkey("session", header[7:].strip()), *shared_versions.version_keys()])
     shared_versions.remember(versions)
     if raw is None:
         raise Unauthorized("登录已过期或无效，请重新登录", "Authorization")

@@ -1,4 +1,4 @@
-"""Coalesced MGETs: concurrent readers share round trips, each gets exactly its own keys' values."""
+"""Coalesced commands: concurrent callers share round trips, each gets exactly its own answer."""
 
 import threading
 import uuid
@@ -8,7 +8,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from miniapp_api.redis_batch import CoalescingReader
+from miniapp_api.redis_batch import CoalescingClient
 
 
 class CountingRedis(redis.Redis):
@@ -20,10 +20,10 @@ class CountingRedis(redis.Redis):
         self.hold = threading.Event()
         self.hold.set()
 
-    def mget(self, *args, **kwargs):
+    def execute_command(self, *args, **kwargs):
         self.round_trips += 1
         self.hold.wait(5)
-        return super().mget(*args, **kwargs)
+        return super().execute_command(*args, **kwargs)
 
     def pipeline(self, *args, **kwargs):
         pipe = super().pipeline(*args, **kwargs)
@@ -52,7 +52,8 @@ def test_threads_arriving_during_a_round_trip_share_the_next_one(client):
     c, prefix = client
     for i in range(20):
         c.set(f"{prefix}{i}", f"v{i}")
-    reader = CoalescingReader(c)
+    c.round_trips = 0
+    reader = CoalescingClient(c)
     results: dict[int, list] = {}
     c.hold.clear()  # the first round trip stalls until all other readers are queued behind it
     first = threading.Thread(target=lambda: results.__setitem__(0, reader.mget([f"{prefix}0", f"{prefix}missing"])))
@@ -75,13 +76,14 @@ def test_threads_arriving_during_a_round_trip_share_the_next_one(client):
 
 def test_an_idle_reader_sends_at_once_and_errors_reach_every_waiter(client):
     c, prefix = client
-    reader = CoalescingReader(c)
+    reader = CoalescingClient(c)
     c.set(f"{prefix}a", "1")
+    c.round_trips = 0
     assert reader.mget([f"{prefix}a"]) == ["1"]
     assert c.round_trips == 1
 
     no_retry = Retry(NoBackoff(), 0)
-    broken = CoalescingReader(redis.Redis(port=1, socket_connect_timeout=0.2, retry=no_retry))  # nothing listens
+    broken = CoalescingClient(redis.Redis(port=1, socket_connect_timeout=0.2, retry=no_retry))  # nothing listens
     errors = []
 
     def read():
@@ -97,3 +99,35 @@ def test_an_idle_reader_sends_at_once_and_errors_reach_every_waiter(client):
         t.join(10)
     assert len(errors) == 5 and not any(t.is_alive() for t in threads)
     assert broken._queue == [] and broken._busy is False  # and the reader is usable again
+
+
+def test_an_error_in_one_batched_command_is_only_its_callers(client):
+    c, prefix = client
+    c.set(f"{prefix}k", "v")
+    c.round_trips = 0
+    reader = CoalescingClient(c)
+    outcomes: dict[str, object] = {}
+
+    def call(name, fn):
+        try:
+            outcomes[name] = fn()
+        except redis.ResponseError as exc:
+            outcomes[name] = exc
+
+    c.hold.clear()
+    first = threading.Thread(target=call, args=("first", lambda: reader.mget([f"{prefix}k"])))
+    first.start()
+    while c.round_trips == 0:
+        threading.Event().wait(0.001)
+    queued = [threading.Thread(target=call, args=("noscript", lambda: reader.evalsha("0" * 40, [], []))),
+              threading.Thread(target=call, args=("mget", lambda: reader.mget([f"{prefix}k", f"{prefix}x"])))]
+    for t in queued:
+        t.start()
+    while len(reader._queue) < 2:
+        threading.Event().wait(0.001)
+    c.hold.set()
+    for t in [first, *queued]:
+        t.join(5)
+    assert outcomes["first"] == ["v"] and outcomes["mget"] == ["v", None]
+    assert isinstance(outcomes["noscript"], redis.exceptions.NoScriptError)
+    assert c.round_trips == 2

@@ -108,3 +108,8 @@ def test_a_no_show_block_survives_a_redis_flush(client, admin, resident, app_con
     assert blocked.status_code == 403 and "2026-10-17" in blocked.get_json()["error"]["message"]
     other = client.post("/api/v1/appointments", json=booking(date="2026-09-18"), headers=login(client))
     assert other.status_code == 201
+
+
+def test_booking_works_after_redis_forgets_its_scripts(client, resident):
+    redis.Redis.from_url(REDIS_URL).script_flush()  # as after a Redis restart
+    assert client.post("/api/v1/appointments", json=booking(), headers=resident).status_code == 201
