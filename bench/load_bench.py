@@ -1,16 +1,25 @@
 """Load benchmark: a booking storm on one slot, and read throughput against a bare Flask hello-world.
 
     .venv/bin/python -m bench.load_bench                     # 500 clients on 20 seats, 3000 reads each
-    .venv/bin/python -m bench.load_bench --workers 2 --threads 4 --requests 5000
+    .venv/bin/python -m bench.load_bench --workers 2 --threads 4   # as with MONGO_URI set (see below)
 
 Starts two gunicorn servers on free loopback ports with the SAME settings: the API (with
 DEV_LOGIN on and a bench-only slot capacity, under a fresh Redis key prefix that is deleted at the
 end) and bench/hello_app.py. Then:
 1. booking storm: N residents log in (dev login, untimed), then all POST /api/v1/appointments for
-   the same slot at once → booked, refusals by status and code, 5xx, p50/p99 latency;
+   the same slot at once → booked, refusals by status and code, 5xx, p50/p99 latency. Twice: "warm",
+   each client having loaded the slot list over the keep-alive connection it then books on (what a
+   mini-program page does), and "cold", each booking on a new connection; each run is followed by
+   the same burst of GET /hello against the bare app (the floor of this server on this machine);
 2. throughput of GET /api/v1/guides/GR-006, GET /api/v1/cases/lookup (a seeded demo case) and the
    hello-world, with a fixed number of requests each; the ratio is against the best hello-world run.
 Only loopback traffic, bounded request counts; both servers are stopped at the end.
+
+The client (aiohttp, one process) shares the 2 CPUs with the servers and Redis; with 2 workers it
+is the bottleneck of the hello-world run (about 3.5–5.5k req/s), so ratios there are not a
+ceiling. Several workers are only a valid deployment with MONGO_URI set (the in-memory Mongo is
+per process); the paths measured here do not read MongoDB (the storm's refusals, cached views),
+so the figures stand for that deployment apart from the 20 winners' inserts.
 """
 
 from __future__ import annotations

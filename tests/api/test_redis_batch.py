@@ -38,6 +38,24 @@ class CountingRedis(redis.Redis):
         return pipe
 
 
+def run_behind_a_stalled_first(c: CountingRedis, reader: CoalescingClient, first, queued: list) -> None:
+    """Start ``first``; while its round trip stalls, start every ``queued`` call and wait until all
+    of them are queued behind it; then let Redis answer and wait for everyone."""
+    c.hold.clear()
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    while c.round_trips == 0:
+        threading.Event().wait(0.001)
+    threads += [threading.Thread(target=fn) for fn in queued]
+    for t in threads[1:]:
+        t.start()
+    while len(reader._queue) < len(queued):
+        threading.Event().wait(0.001)
+    c.hold.set()
+    for t in threads:
+        t.join(5)
+
+
 @pytest.fixture
 def client():
     c = CountingRedis.from_url("redis://127.0.0.1:6379/15", decode_responses=True)
@@ -55,20 +73,10 @@ def test_threads_arriving_during_a_round_trip_share_the_next_one(client):
     c.round_trips = 0
     reader = CoalescingClient(c)
     results: dict[int, list] = {}
-    c.hold.clear()  # the first round trip stalls until all other readers are queued behind it
-    first = threading.Thread(target=lambda: results.__setitem__(0, reader.mget([f"{prefix}0", f"{prefix}missing"])))
-    first.start()
-    while c.round_trips == 0:
-        threading.Event().wait(0.001)
-    others = [threading.Thread(target=lambda i=i: results.__setitem__(i, reader.mget([f"{prefix}{i}", f"{prefix}{i}"])))
-              for i in range(1, 20)]  # fmt: skip
-    for t in others:
-        t.start()
-    while len(reader._queue) < 19:
-        threading.Event().wait(0.001)
-    c.hold.set()
-    for t in [first, *others]:
-        t.join(5)
+    run_behind_a_stalled_first(
+        c, reader, lambda: results.__setitem__(0, reader.mget([f"{prefix}0", f"{prefix}missing"])),
+        [lambda i=i: results.__setitem__(i, reader.mget([f"{prefix}{i}", f"{prefix}{i}"])) for i in range(1, 20)],
+    )
     assert results[0] == ["v0", None]
     assert all(results[i] == [f"v{i}", f"v{i}"] for i in range(1, 20))
     assert c.round_trips == 2  # one for the first reader, one for the 19 that queued meanwhile
@@ -114,20 +122,11 @@ def test_an_error_in_one_batched_command_is_only_its_callers(client):
         except redis.ResponseError as exc:
             outcomes[name] = exc
 
-    c.hold.clear()
-    first = threading.Thread(target=call, args=("first", lambda: reader.mget([f"{prefix}k"])))
-    first.start()
-    while c.round_trips == 0:
-        threading.Event().wait(0.001)
-    queued = [threading.Thread(target=call, args=("noscript", lambda: reader.evalsha("0" * 40, [], []))),
-              threading.Thread(target=call, args=("mget", lambda: reader.mget([f"{prefix}k", f"{prefix}x"])))]
-    for t in queued:
-        t.start()
-    while len(reader._queue) < 2:
-        threading.Event().wait(0.001)
-    c.hold.set()
-    for t in [first, *queued]:
-        t.join(5)
+    run_behind_a_stalled_first(
+        c, reader, lambda: call("first", lambda: reader.mget([f"{prefix}k"])),
+        [lambda: call("noscript", lambda: reader.evalsha("0" * 40, [], [])),
+         lambda: call("mget", lambda: reader.mget([f"{prefix}k", f"{prefix}x"]))],
+    )  # fmt: skip
     assert outcomes["first"] == ["v"] and outcomes["mget"] == ["v", None]
     assert isinstance(outcomes["noscript"], redis.exceptions.NoScriptError)
     assert c.round_trips == 2
