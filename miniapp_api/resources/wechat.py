@@ -9,6 +9,7 @@ well inside WeChat's 5-second limit. Badly signed requests get a 403 JSON error.
 from __future__ import annotations
 
 import json
+import time
 
 from flask import Response, current_app, request
 from flask_smorest import Blueprint
@@ -38,6 +39,7 @@ FALLBACK_TAG = "\n（智能客服繁忙，以上内容直接来自办事指南�
 MAX_REPLY_BYTES = 2000  # WeChat truncates longer passive text replies
 REPLY_CACHE_SECONDS = 60  # WeChat retries an unanswered message up to 3 times within 15 s
 CHOICES_SECONDS = 600
+MAX_CLOCK_SKEW_SECONDS = 300  # WeChat's servers keep good time; a signed request older than this is a replay
 
 
 def _crypto() -> WeChatCrypto:
@@ -61,6 +63,9 @@ def wechat():
         check_signature(token, args.get("signature", ""), timestamp, nonce)
     except InvalidSignatureException:
         raise Forbidden("missing or wrong WeChat signature", "signature", code="invalid_signature") from None
+    # The signature covers the timestamp but never expires: a captured request could be replayed.
+    if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
+        raise Forbidden("stale or missing WeChat timestamp", "timestamp", code="stale_timestamp")
     if request.method == "GET":
         return Response(args.get("echostr", ""), mimetype="text/plain")
 

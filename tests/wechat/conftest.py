@@ -29,9 +29,9 @@ def rsps():
         yield mock
 
 
-def signed_args(token: str = TOKEN, **extra) -> dict:
+def signed_args(token: str = TOKEN, age_seconds: int = 0, **extra) -> dict:
     """Query arguments WeChat adds to every callback: signature = sha1(sorted(token, timestamp, nonce))."""
-    timestamp, nonce = str(int(time.time())), os.urandom(4).hex()
+    timestamp, nonce = str(int(time.time()) - age_seconds), os.urandom(4).hex()
     signature = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
     return {"signature": signature, "timestamp": timestamp, "nonce": nonce, **extra}
 

@@ -30,6 +30,15 @@ def test_echo_with_a_bad_or_missing_signature_is_403(client):
         assert response.get_json()["error"]["field"] == "signature"
 
 
+def test_a_correctly_signed_but_old_request_is_refused_as_a_replay(client, rsps):
+    assert client.get("/wechat", query_string=signed_args(age_seconds=200, echostr="e")).status_code == 200
+    for method in (client.get, client.post):
+        response = method("/wechat", query_string=signed_args(age_seconds=400, echostr="e"), data=text_xml("护照"),
+                          content_type="text/xml")  # fmt: skip
+        assert response.status_code == 403 and response.get_json()["error"]["field"] == "timestamp"
+    assert sent_to_webhook(rsps) == []
+
+
 def test_unsigned_post_is_403(client, rsps):
     response = client.post("/wechat", data=text_xml("护照"), content_type="text/xml")
     assert response.status_code == 403
