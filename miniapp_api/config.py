@@ -46,6 +46,9 @@ class Config:
         self.RESIDENT_SESSION_TTL: int = int(env("RESIDENT_SESSION_TTL", str(7 * 24 * 3600)))
         # Development login with any openid (POST /api/v1/auth/dev). Never turn on in production.
         self.DEV_LOGIN: bool = _env_bool("DEV_LOGIN")
+        # Development clock: hall-local time the app starts at (e.g. 2026-11-30T09:00), running on from
+        # there, so the hall's day (check-in, numbers, lamps) can be tried on a weekend. Never in production.
+        self.DEV_CLOCK: str = env("DEV_CLOCK", "")
         self.WECHAT_APP_ID: str = env("WECHAT_APP_ID", "")
         self.WECHAT_APP_SECRET: str = env("WECHAT_APP_SECRET", "")
         self.WECHAT_TIMEOUT: float = float(env("WECHAT_TIMEOUT", "5"))

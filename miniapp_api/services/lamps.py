@@ -27,7 +27,10 @@ def workday_calendar() -> WorkdayCalendar:
 
 
 def local_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(current_app.config.get("HALL_TIMEZONE", "Asia/Shanghai"))).date()
+    """The hall's date (by the app's clock: tests and DEV_CLOCK may set one)."""
+    from miniapp_api.services.booking_rules import now_local  # booking_rules needs this module's neighbours
+
+    return now_local().date()
 
 
 def local_date(moment: dt.datetime) -> dt.date:
