@@ -13,7 +13,7 @@ from miniapp_api.schemas.appointments import (
     RebuildResultSchema,
     SweepResultSchema,
 )
-from miniapp_api.services import appointments
+from miniapp_api.services import appointments, booking_counters
 from miniapp_api.services.resident_auth import require_resident
 from miniapp_api.services.staff import require_role
 
@@ -94,4 +94,4 @@ def appointment_sweep():
 @require_role("admin")
 def appointment_rebuild():
     """Recompute the Redis booking counters from MongoDB."""
-    return appointments.rebuild_counters()
+    return booking_counters.rebuild_counters()

@@ -14,7 +14,7 @@ from miniapp_api.schemas.appointments import (
     SlotsArgs,
     SlotsSchema,
 )
-from miniapp_api.services import appointments, halls
+from miniapp_api.services import booking_counters, halls
 from miniapp_api.services.guide_repo import GuideRepository
 from miniapp_api.services.hall_calendar import store_schedule
 from miniapp_api.services.staff import require_role
@@ -45,7 +45,7 @@ def hall_get(hall_id: str):
 @blp.alt_response(422, schema=ErrorResponseSchema, description="closed_day or holiday_schedule_unknown")
 def hall_slots(args: dict, hall_id: str):
     """Seats left per slot on a working day, for an item (``item_code``) or a category."""
-    return appointments.slots_view(hall_id, args["date"], args.get("item_code"), args.get("category"))
+    return booking_counters.slots_view(hall_id, args["date"], args.get("item_code"), args.get("category"))
 
 
 @blp.route("/staff/halls/<hall_id>", methods=["PUT"])

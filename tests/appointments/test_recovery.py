@@ -70,7 +70,7 @@ def test_failed_save_gives_the_seat_back(client, resident, monkeypatch):
 def test_a_cancel_racing_a_rebuild_is_not_counted_twice(client, admin, resident, app, monkeypatch):
     """cancel flips MongoDB, a rebuild runs (already counting the cancel), then cancel's release
     arrives: the generation check must make that release a no-op."""
-    from miniapp_api.services import appointments
+    from miniapp_api.services import appointments, booking_counters
 
     set_capacity(client, admin, "D", 2)
     mine = client.post("/api/v1/appointments", json=booking("GR-008"), headers=resident).get_json()
@@ -83,7 +83,7 @@ def test_a_cancel_racing_a_rebuild_is_not_counted_twice(client, admin, resident,
         reserve, release = real_scripts(redis_client)
 
         def late_release(*args, **kwargs):
-            appointments.rebuild_counters()
+            booking_counters.rebuild_counters()
             return release(*args, **kwargs)
 
         return reserve, late_release
