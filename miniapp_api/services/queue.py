@@ -19,6 +19,7 @@ from miniapp_api.errors import ApiError, Conflict, NotFound, ValidationFailed
 from miniapp_api.services import queue_lua
 from miniapp_api.services.booking_rules import ensure_open_day, now_local
 from miniapp_api.services.halls import category_by_code, get_hall
+from miniapp_api.services.queue_lua import checkin_key, durations_key, holder_key, seq_key, ticket_key, waiting_key
 from miniapp_api.stores import mongo, rds, rkey
 
 log = logging.getLogger(__name__)
@@ -49,33 +50,6 @@ def _script(name: str):
     return cache[name]
 
 
-# --- keys ---------------------------------------------------------------------------------------
-
-
-def _waiting_key(hall_id: str, date: str, category: str) -> str:
-    return rkey("queue", hall_id, date, category, "waiting")
-
-
-def _seq_key(hall_id: str, date: str, category: str) -> str:
-    return rkey("queue", hall_id, date, category, "seq")
-
-
-def _ticket_key(ticket_id: str) -> str:
-    return rkey("queue", "ticket", ticket_id)
-
-
-def _holder_key(hall_id: str, date: str, category: str, resident_id: str) -> str:
-    return rkey("queue", hall_id, date, category, "holder", resident_id)
-
-
-def _checkin_key(appointment_id: str) -> str:
-    return rkey("queue", "checkin", appointment_id)
-
-
-def _durations_key(hall_id: str, category: str) -> str:
-    return rkey("queue", hall_id, category, "durations")
-
-
 # --- halls ----------------------------------------------------------------------------------------
 
 
@@ -87,7 +61,7 @@ def _windows_serving(doc: dict, category: str) -> int:
 
 
 def _live(ticket_id: str) -> dict | None:
-    data = rds().hgetall(_ticket_key(ticket_id))
+    data = rds().hgetall(ticket_key(ticket_id))
     return data or None
 
 
@@ -135,8 +109,8 @@ def _take(hall_id: str, category: str, kind: str, guard: str, resident_id: str, 
     today = now()
     date = today.date().isoformat()
     ticket_id = uuid.uuid4().hex
-    keys = [_seq_key(hall_id, date, category), rkey("queue", hall_id, date, "arrival"),
-            _waiting_key(hall_id, date, category), _ticket_key(ticket_id), guard]  # fmt: skip
+    keys = [seq_key(hall_id, date, category), rkey("queue", hall_id, date, "arrival"),
+            waiting_key(hall_id, date, category), ticket_key(ticket_id), guard]  # fmt: skip
     fields = {"hall_id": hall_id, "date": date, "category": category, "kind": kind, "resident_id": resident_id,
               "appointment_id": appt_id, "created_at": today.timestamp()}  # fmt: skip
     args = [ticket_id, CLASS_OF_KIND[kind], _ttl(), category]
@@ -155,7 +129,7 @@ def take_walk_in(resident_id: str, hall_id: str, category: str, green: bool) -> 
     today = now().date()
     ensure_open_day(today)  # no numbers on weekends and holidays (调休 workdays are open)
     date = today.isoformat()
-    guard = _holder_key(hall_id, date, category, resident_id)
+    guard = holder_key(hall_id, date, category, resident_id)
     return _take(hall_id, category, "green" if green else "walk_in", guard, resident_id, "")
 
 
@@ -170,7 +144,7 @@ def check_in(resident_id: str, checkin_code: str, green: bool) -> tuple[dict, bo
     if appt["date"] != today:
         raise WrongDay(f"this booking is for {appt['date']}; check in on that day (today is {today})", "checkin_code")
     ticket, created = _take(appt["hall_id"], appt["category"], "green" if green else "booked",
-                            _checkin_key(str(appt["_id"])), resident_id, str(appt["_id"]))  # fmt: skip
+                            checkin_key(str(appt["_id"])), resident_id, str(appt["_id"]))  # fmt: skip
     mongo()["appointments"].update_one(
         {"_id": appt["_id"], "status": "booked"},
         {"$set": {"status": "checked_in", "checked_in_at": now(), "ticket_id": ticket["_id"]}},
@@ -183,7 +157,7 @@ def check_in(resident_id: str, checkin_code: str, green: bool) -> tuple[dict, bo
 
 def average_service_minutes(hall_id: str, category: str) -> float:
     """Rolling average of the last N service durations of the category (config default when none)."""
-    samples = [float(s) for s in rds().lrange(_durations_key(hall_id, category), 0, -1)]
+    samples = [float(s) for s in rds().lrange(durations_key(hall_id, category), 0, -1)]
     if not samples:
         return float(current_app.config["QUEUE_DEFAULT_SERVICE_MINUTES"])
     return sum(samples) / len(samples) / 60.0
@@ -193,7 +167,7 @@ def ticket_view(ticket: dict) -> dict:
     """{ticket, position, ahead, estimated_wait_minutes}; position counts from 1, only while waiting."""
     position = ahead = wait = None
     if ticket["status"] == "waiting":
-        rank = rds().zrank(_waiting_key(ticket["hall_id"], ticket["date"], ticket["category"]), ticket["_id"])
+        rank = rds().zrank(waiting_key(ticket["hall_id"], ticket["date"], ticket["category"]), ticket["_id"])
         if rank is not None:
             ahead, position = rank, rank + 1
             windows = max(1, _windows_serving(get_hall(ticket["hall_id"]), ticket["category"]))
@@ -209,7 +183,7 @@ def board(hall_id: str) -> dict:
     date = now().date().isoformat()
     rows = []
     for cat in doc.get("categories", []):
-        waiting = rds().zcard(_waiting_key(hall_id, date, cat["code"]))
+        waiting = rds().zcard(waiting_key(hall_id, date, cat["code"]))
         windows = max(1, _windows_serving(doc, cat["code"]))
         wait = math.ceil(waiting * average_service_minutes(hall_id, cat["code"]) / windows)
         rows.append({"category": cat["code"], "name": cat.get("name", ""), "waiting": waiting,
@@ -232,7 +206,7 @@ def call_next(hall_id: str, window_no: str) -> dict | None:
     date = now().date().isoformat()
     near_position = int(current_app.config["QUEUE_NEAR_POSITION"])
     result = _script("CALL")(
-        keys=[_waiting_key(hall_id, date, c) for c in categories],
+        keys=[waiting_key(hall_id, date, c) for c in categories],
         args=[rkey("queue", "ticket", ""), window_no, now().timestamp(), near_position, *categories],
     )
     if not result:
@@ -275,7 +249,7 @@ def finish(ticket_id: str, status: str) -> dict:
         get_ticket(ticket_id)  # NotFound for unknown ids
         raise Conflict("this ticket is no longer in today's queue", "ticket_id")
     cfg = current_app.config
-    keys = [_ticket_key(ticket_id), _durations_key(data["hall_id"], data["category"]), _finish_guard(data)]
+    keys = [ticket_key(ticket_id), durations_key(data["hall_id"], data["category"]), _finish_guard(data)]
     result = _script("FINISH")(keys=keys, args=[status, now().timestamp(), cfg["QUEUE_SERVICE_SAMPLES"], 30 * DAY])
     if result[0] != 1:
         raise Conflict(f"ticket {data['number']} is {result[1]}; only a called ticket can be {status}", "ticket_id")
@@ -315,11 +289,11 @@ def transfer(ticket_id: str, category: str) -> dict:
     if data.get("appointment_id"):
         new_guard = data["guard"]  # checking in again with the code finds the new ticket
     elif resident_id:
-        new_guard = _holder_key(hall_id, date, category, resident_id)
+        new_guard = holder_key(hall_id, date, category, resident_id)
     else:
         new_guard = rkey("queue", "no-guard")
-    keys = [_ticket_key(ticket_id), _waiting_key(hall_id, date, data["category"]), _seq_key(hall_id, date, category),
-            _waiting_key(hall_id, date, category), _ticket_key(new_id), _finish_guard(data), new_guard]  # fmt: skip
+    keys = [ticket_key(ticket_id), waiting_key(hall_id, date, data["category"]), seq_key(hall_id, date, category),
+            waiting_key(hall_id, date, category), ticket_key(new_id), _finish_guard(data), new_guard]  # fmt: skip
     result = _script("TRANSFER")(keys=keys, args=[new_id, category, _ttl(), now().timestamp()])
     if result[0] != 1:
         raise Conflict(f"ticket {data['number']} is {result[1]}; it cannot be transferred", "ticket_id")

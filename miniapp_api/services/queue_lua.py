@@ -13,6 +13,8 @@ order; a transferred ticket keeps its score, so it keeps both its class and its 
 
 from __future__ import annotations
 
+from miniapp_api.stores import rkey
+
 # Class width of the score: arrival counters stay far below it, and 3e9 is exact in a double.
 CLASS_WIDTH = 1_000_000_000
 
@@ -121,3 +123,30 @@ redis.call('SET', KEYS[7], ARGV[1], 'EX', ttl)
 for i = 3, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
 return {1, ARGV[1], number}
 """
+
+
+# --- keys (all under rkey) -----------------------------------------------------------------------
+
+
+def waiting_key(hall_id: str, date: str, category: str) -> str:
+    return rkey("queue", hall_id, date, category, "waiting")
+
+
+def seq_key(hall_id: str, date: str, category: str) -> str:
+    return rkey("queue", hall_id, date, category, "seq")
+
+
+def ticket_key(ticket_id: str) -> str:
+    return rkey("queue", "ticket", ticket_id)
+
+
+def holder_key(hall_id: str, date: str, category: str, resident_id: str) -> str:
+    return rkey("queue", hall_id, date, category, "holder", resident_id)
+
+
+def checkin_key(appointment_id: str) -> str:
+    return rkey("queue", "checkin", appointment_id)
+
+
+def durations_key(hall_id: str, category: str) -> str:
+    return rkey("queue", hall_id, category, "durations")
