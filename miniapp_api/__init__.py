@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from miniapp_api import errors, resources, stores
 from miniapp_api.config import Config
@@ -22,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False
+    if app.config["PROXY_HOPS"]:  # behind N reverse proxies: the client address comes from X-Forwarded-For
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.logger.handlers or app.config.get("TESTING"):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

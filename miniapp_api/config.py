@@ -72,6 +72,11 @@ class Config:
         # WeChat drops a passive reply after 5 s, so Rasa gets 3.5 s and the KB fallback the rest.
         self.WECHAT_RASA_TIMEOUT: float = float(env("WECHAT_RASA_TIMEOUT", "3.5"))
         self.AGENT_RASA_TIMEOUT: float = float(env("AGENT_RASA_TIMEOUT", "1.0"))
+        # Reverse proxies in front of the API (0: none). Only trusted hops' X-Forwarded-For is believed;
+        # the per-address limits (chat, appeals, case lookup) need the real client address.
+        self.PROXY_HOPS: int = int(env("PROXY_HOPS", "0"))
+        self.CHAT_PER_SESSION_PER_MINUTE: int = int(env("CHAT_PER_SESSION_PER_MINUTE", "30"))  # a fast typist: ~10
+        self.CHAT_PER_IP_PER_MINUTE: int = int(env("CHAT_PER_IP_PER_MINUTE", "300"))  # offices share one NAT
         self.CHAT_CONTEXT_TTL: int = int(env("CHAT_CONTEXT_TTL", str(30 * 60)))  # topic carry-over
         self.AGENT_CALL_TTL: int = int(env("AGENT_CALL_TTL", str(4 * 3600)))  # a call's transcript
         # WeChat official account (公众号) server settings: Token, EncodingAESKey (安全模式), AppID.

@@ -52,6 +52,10 @@ class TooManyRequests(ApiError):
     status = 429
     code = "too_many_requests"
 
+    def __init__(self, message: str, field: str | None = None, code: str | None = None, retry_after: int = 0):
+        super().__init__(message, field, code=code)
+        self.retry_after = retry_after  # seconds; sent as Retry-After
+
 
 class Unavailable(ApiError):
     status = 503
@@ -91,7 +95,10 @@ def _handle_http(exc: HTTPException):
 
 
 def _handle_api_error(exc: ApiError):
-    return json_error(exc.status, exc.code, exc.message, exc.field)
+    response = json_error(exc.status, exc.code, exc.message, exc.field)
+    if getattr(exc, "retry_after", 0):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _handle_unexpected(exc: Exception):

@@ -16,6 +16,7 @@ from miniapp_api.schemas.appeals import (
     StaffListArgs,
 )
 from miniapp_api.services import appeals, handoffs
+from miniapp_api.services.rate_limit import rate_limit
 from miniapp_api.services.resident_auth import current_resident
 from miniapp_api.services.staff import require_role
 
@@ -24,9 +25,9 @@ blp = Blueprint("appeals", __name__, url_prefix="/api/v1", description="Appeals 
 
 def _light_rate_limit(scope: str, session_id: str | None) -> None:
     cfg = current_app.config
-    appeals.rate_limit(scope, f"ip:{request.remote_addr}", cfg["APPEALS_PER_IP_PER_MINUTE"])
+    rate_limit(scope, f"ip:{request.remote_addr}", cfg["APPEALS_PER_IP_PER_MINUTE"])
     if session_id:
-        appeals.rate_limit(scope, f"session:{session_id}", cfg["APPEALS_PER_SESSION_PER_MINUTE"])
+        rate_limit(scope, f"session:{session_id}", cfg["APPEALS_PER_SESSION_PER_MINUTE"])
 
 
 def _resident_id() -> str | None:
@@ -54,7 +55,7 @@ def appeal_create(body: dict):
 @blp.alt_response(404, schema=ErrorResponseSchema)
 def appeal_get(args: dict, appeal_no: str):
     """Status of an appeal, given the last 4 digits of the contact number left with it."""
-    appeals.rate_limit("appeal_lookup", f"ip:{request.remote_addr}", 30)
+    rate_limit("appeal_lookup", f"ip:{request.remote_addr}", 30)
     return appeals.lookup_appeal(appeal_no, args["contact_last4"])
 
 

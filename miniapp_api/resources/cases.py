@@ -6,11 +6,10 @@ from flask import current_app, g, request
 from flask_smorest import Blueprint
 
 from miniapp_api import notify_cli
-from miniapp_api.errors import json_error
 from miniapp_api.schemas.api import ErrorResponseSchema
 from miniapp_api.schemas.cases import CaseListSchema, CaseViewSchema, LookupArgs
 from miniapp_api.services.case_demo import ensure_demo_cases
-from miniapp_api.services.case_lookup import LookupThrottled, lookup_json
+from miniapp_api.services.case_lookup import lookup_json
 from miniapp_api.services.cases import cases_of_resident
 from miniapp_api.services.resident_auth import require_resident
 
@@ -37,10 +36,5 @@ def my_cases():
 @blp.alt_response(429, schema=ErrorResponseSchema, description="too many failed lookups; see Retry-After")
 def case_lookup(args: dict):
     """Look up a case by number plus the last 4 of the applicant's ID number or phone (rate-limited)."""
-    try:
-        body = lookup_json(args["case_no"], args["factor"], request.remote_addr or "")
-        return current_app.response_class(body, mimetype="application/json")  # already dumped and cached
-    except LookupThrottled as exc:
-        response = json_error(exc.status, exc.code, exc.message, exc.field)
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+    body = lookup_json(args["case_no"], args["factor"], request.remote_addr or "")  # 429s carry Retry-After
+    return current_app.response_class(body, mimetype="application/json")  # already dumped and cached

@@ -9,28 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
-import time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from pymongo.errors import DuplicateKeyError
 
-from miniapp_api.errors import NotFound, TooManyRequests, Unavailable, ValidationFailed
+from miniapp_api.errors import NotFound, Unavailable, ValidationFailed
 from miniapp_api.stores import mongo, rds, rkey
 
 DAILY_MAX = 99_999
 APPEAL_NO_RE = re.compile(r"^TS\d{13}$")
-
-
-def rate_limit(scope: str, ident: str, limit: int, window: int = 60) -> None:
-    """Fixed-window counter in Redis (shared by all workers); TooManyRequests past ``limit``."""
-    key = rkey("ratelimit", scope, ident, str(int(time.time() // window)))
-    pipe = rds().pipeline(transaction=True)
-    pipe.incr(key)
-    pipe.expire(key, window + 1)
-    count = pipe.execute()[0]
-    if count > limit:
-        raise TooManyRequests(f"too many {scope} requests, try again in a minute")
 
 
 def _now() -> dt.datetime:

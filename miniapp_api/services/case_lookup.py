@@ -56,8 +56,7 @@ class LookupThrottled(TooManyRequests):
 
     def __init__(self, retry_after: int):
         minutes = max(1, (retry_after + 59) // 60)
-        super().__init__(f"查询失败次数过多，请 {minutes} 分钟后再试", "factor")
-        self.retry_after = retry_after
+        super().__init__(f"查询失败次数过多，请 {minutes} 分钟后再试", "factor", retry_after=retry_after)
 
 
 def _decide(keys: list[str], failed: bool) -> int:

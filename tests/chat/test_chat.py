@@ -6,7 +6,7 @@ import pytest
 import requests
 import responses
 
-from tests.chat.fakes import PARSE, WEBHOOK, SlowRasa, bot_replies, nlu_answers, sent_to_webhook
+from tests.chat.fakes import CHAT_CONFIG, PARSE, WEBHOOK, SlowRasa, bot_replies, nlu_answers, sent_to_webhook
 
 
 def test_reply_forwarded_with_buttons_and_custom_payload(client, rsps, resident_token):
@@ -167,3 +167,39 @@ def test_progress_questions_do_not_inherit_the_item(client, rsps):
     body = client.post("/api/v1/chat", json={"session_id": "s-13", "text": "查一下我的件"}).get_json()
     assert body["source"] == "rasa" and body["intent"] == "ask_progress"
     assert body["item_code"] is None and body["status"] is None
+
+
+def test_a_session_flooding_the_bot_gets_429_with_retry_after(app, client, rsps, monkeypatch):
+    from types import SimpleNamespace
+
+    from miniapp_api.services import rate_limit
+
+    monkeypatch.setattr(rate_limit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))  # mid-window
+    app.config["CHAT_PER_SESSION_PER_MINUTE"] = 3
+    bot_replies(rsps, [{"text": "【普通护照签发】收费标准：……"}])
+    for _ in range(3):
+        assert client.post("/api/v1/chat", json={"session_id": "flood", "text": "护照多少钱"}).status_code == 200
+    refused = client.post("/api/v1/chat", json={"session_id": "flood", "text": "护照多少钱"})
+    assert refused.status_code == 429 and refused.get_json()["error"]["field"] == "session_id"
+    assert refused.headers["Retry-After"] == "30"
+    assert len(sent_to_webhook(rsps)) == 3  # the refused turn never reached the bot
+    assert client.post("/api/v1/chat", json={"session_id": "other", "text": "护照多少钱"}).status_code == 200
+
+
+def test_behind_a_proxy_each_client_address_has_its_own_limit(app_config, rsps, monkeypatch):
+    from types import SimpleNamespace
+
+    from miniapp_api import create_app
+    from miniapp_api.services import rate_limit
+
+    monkeypatch.setattr(rate_limit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
+    app_config.update(CHAT_CONFIG, PROXY_HOPS=1, CHAT_PER_IP_PER_MINUTE=2)
+    client = create_app(app_config).test_client()
+    bot_replies(rsps, [{"text": "【普通护照签发】收费标准：……"}])
+
+    def turn(session: str, address: str) -> int:
+        return client.post("/api/v1/chat", json={"session_id": session, "text": "护照多少钱"},
+                           headers={"X-Forwarded-For": address}).status_code  # fmt: skip
+
+    assert [turn("p1", "203.0.113.7"), turn("p2", "203.0.113.7"), turn("p3", "203.0.113.7")] == [200, 200, 429]
+    assert turn("p4", "198.51.100.9") == 200  # another resident behind the same proxy
