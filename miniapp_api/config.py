@@ -83,6 +83,8 @@ class Config:
         self.WECHAT_MP_TOKEN: str = env("WECHAT_MP_TOKEN", "")
         self.WECHAT_MP_AES_KEY: str = env("WECHAT_MP_AES_KEY", "")
         self.WECHAT_MP_APP_ID: str = env("WECHAT_MP_APP_ID", "")
+        # With the secret, a new follower's unionid is fetched (user/info) to find their mini-program resident.
+        self.WECHAT_MP_APP_SECRET: str = env("WECHAT_MP_APP_SECRET", "")
         # Requests per minute: per session (resident) and per client address (the bot shares one).
         self.APPEALS_PER_SESSION_PER_MINUTE: int = int(env("APPEALS_PER_SESSION_PER_MINUTE", "5"))
         self.APPEALS_PER_IP_PER_MINUTE: int = int(env("APPEALS_PER_IP_PER_MINUTE", "300"))

@@ -21,6 +21,7 @@ from wechatpy.utils import check_signature
 from miniapp_api.errors import Forbidden, Unavailable, ValidationFailed
 from miniapp_api.services.chat import chat_turn
 from miniapp_api.services.resident_auth import issue_session
+from miniapp_api.services.wechat_client import follower_unionid
 from miniapp_api.stores import rds, rkey
 
 blp = Blueprint("wechat", __name__, description="WeChat official account server (公众号消息)")
@@ -146,11 +147,12 @@ def _truncate(text: str) -> str:
 
 
 def _resident_token(openid: str) -> str:
-    """A resident session for this verified openid, reused while it lives (one per follower)."""
+    """A resident session for this verified follower, reused while it lives; the first one links the
+    follower to their mini-program resident when WeChat tells the unionid."""
     key = rkey("wechat", "session", openid)
     token = rds().get(key)
     if token and rds().exists(rkey("session", token)):
         return token
-    session = issue_session(openid)
+    session = issue_session(openid, unionid=follower_unionid(openid), app="mp")
     rds().set(key, session["token"], ex=max(60, int(session["expires_in"]) - 3600))
     return session["token"]

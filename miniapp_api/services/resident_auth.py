@@ -82,24 +82,43 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "****" + phone[-4:]
 
 
-def issue_session(openid: str) -> dict:
-    """Find or create the resident for ``openid`` and issue a session token."""
-    db = mongo()
-    doc = db["residents"].find_one({"openid": openid}, {"_id": 1})
-    if doc is None:
-        new_id = uuid.uuid4().hex
-        # upsert on openid: two concurrent first logins end with one resident
-        db["residents"].update_one(
-            {"openid": openid},
-            {"$setOnInsert": {"_id": new_id, "openid": openid, "created_at": dt.datetime.now(dt.UTC)}},
-            upsert=True,
-        )
-        doc = db["residents"].find_one({"openid": openid}, {"_id": 1})
+# Which resident field holds the openid of each WeChat app: a person has one openid per app.
+# Subscribe messages go through the mini-program, so they use "openid" only.
+OPENID_FIELDS = {"miniapp": "openid", "mp": "mp_openid"}
+
+
+def issue_session(openid: str, unionid: str | None = None, app: str = "miniapp") -> dict:
+    """Find or create the resident for ``openid`` of WeChat ``app`` and issue a session token.
+
+    The mini-program and the official account (公众号) give one person two openids; WeChat's
+    unionid (when both apps are bound to one Open Platform account) ties them to one resident, so
+    a booking made in the 公众号 chat shows in the mini-program. Without it each is its own resident."""
+    doc = _find_or_create_resident(OPENID_FIELDS[app], openid, unionid)
     resident_id = str(doc["_id"])
     token = secrets.token_urlsafe(32)
     ttl = int(current_app.config["RESIDENT_SESSION_TTL"])
     rds().set(rkey("session", token), json.dumps({"resident_id": resident_id, "openid": openid}), ex=ttl)
     return {"token": token, "resident_id": resident_id, "expires_in": ttl}
+
+
+def _find_or_create_resident(field: str, openid: str, unionid: str | None) -> dict:
+    residents = mongo()["residents"]
+    doc = residents.find_one({field: openid}, {"_id": 1, "unionid": 1})
+    if doc is None and unionid:
+        doc = residents.find_one({"unionid": unionid}, {"_id": 1, "unionid": 1})
+        if doc is not None:  # the same person, known through the other app
+            residents.update_one({"_id": doc["_id"]}, {"$set": {field: openid}})
+    if doc is None:
+        # upsert on the openid: two concurrent first logins end with one resident
+        residents.update_one(
+            {field: openid},
+            {"$setOnInsert": {"_id": uuid.uuid4().hex, field: openid, "created_at": dt.datetime.now(dt.UTC)}},
+            upsert=True,
+        )
+        doc = residents.find_one({field: openid}, {"_id": 1, "unionid": 1})
+    if unionid and not doc.get("unionid"):
+        residents.update_one({"_id": doc["_id"]}, {"$set": {"unionid": unionid}})
+    return doc
 
 
 def current_resident() -> dict:

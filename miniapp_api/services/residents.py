@@ -46,7 +46,7 @@ def wechat_login(code: str) -> dict:
     openid = result.get("openid") if isinstance(result, dict) else None
     if not openid:
         raise WechatLoginFailed("微信登录失败（未返回 openid）", "code")
-    return issue_session(openid)
+    return issue_session(openid, unionid=result.get("unionid"))
 
 
 def profile(resident_id: str) -> dict:

@@ -1,4 +1,4 @@
-"""The one wechatpy client factory (mini-program app id / secret from config).
+"""The wechatpy client factories: the mini-program's, and the official account's (公众号).
 
 The access token lives in Redis through wechatpy's RedisStorage under our key prefix, so every
 worker shares one token instead of each fetching its own (WeChat limits token fetches per day).
@@ -19,3 +19,28 @@ def wechat_client() -> WeChatClient:
     return WeChatClient(
         cfg["WECHAT_APP_ID"], cfg["WECHAT_APP_SECRET"], session=storage, timeout=cfg.get("WECHAT_TIMEOUT", 5)
     )
+
+
+# A follower's message must be answered within WeChat's 5 s: the unionid lookup gets a short leash.
+MP_USER_INFO_TIMEOUT = 1.5
+
+
+def mp_client() -> WeChatClient:
+    """The official account's client (its own access token, also shared through Redis)."""
+    cfg = current_app.config
+    storage = RedisStorage(rds(), prefix=rkey("wechat_mp"))
+    return WeChatClient(cfg["WECHAT_MP_APP_ID"], cfg["WECHAT_MP_APP_SECRET"], session=storage,
+                        timeout=MP_USER_INFO_TIMEOUT)  # fmt: skip
+
+
+def follower_unionid(openid: str) -> str | None:
+    """The follower's unionid (user/info), or None: not configured, not bound, or WeChat failed."""
+    cfg = current_app.config
+    if not cfg["WECHAT_MP_APP_ID"] or not cfg["WECHAT_MP_APP_SECRET"]:
+        return None
+    try:
+        info = mp_client().user.get(openid)
+    except Exception:  # WeChat errors, network, wechatpy's own token-retry loops: chat on, unlinked
+        current_app.logger.warning("user/info for a follower failed; chatting as a separate resident", exc_info=True)
+        return None
+    return info.get("unionid") if isinstance(info, dict) else None
