@@ -78,6 +78,9 @@ class KnowledgeBase:
     def _keys(self) -> tuple[str, str, str]:
         return rkey("guides", "published"), rkey("kb", "synonyms"), rkey("kb", "version")
 
+    def _seed_key(self) -> str:
+        return rkey("kb", "seed_files")
+
     def fill_snapshot(self) -> None:
         """Mirror MongoDB's published editions into Redis (first start, or after Redis lost them)."""
         repo = GuideRepository(mongo())
@@ -88,8 +91,22 @@ class KnowledgeBase:
         if guides:
             pipe.hset(hkey, mapping=_encoded(guides))
         pipe.set(skey, json.dumps(repo.synonym_groups(), ensure_ascii=False))
+        pipe.set(self._seed_key(), seed_files_digest())
         pipe.incr(vkey)
         pipe.execute()
+
+    def _sync_with_seed_files(self) -> None:
+        """At a worker's start, with a snapshot from an earlier run already in Redis.
+
+        With the in-memory store the guide files are the source of truth at every start (MongoDB
+        was just seeded from them), so a snapshot built from other files is replaced: an edited
+        guide or synonym file shows after a restart. With a MongoDB server the files only seeded
+        it once, and the snapshot may hold editions published since: it is only completed."""
+        if not current_app.config["MONGO_URI"] and rds().get(self._seed_key()) != seed_files_digest():
+            log.info("guide or synonym files changed since the published snapshot was built: rebuilding it")
+            self.fill_snapshot()
+        else:
+            self._add_missing_to_snapshot()
 
     def _add_missing_to_snapshot(self) -> None:
         """A snapshot from an earlier run lacks guides imported since: add them (never overwrite,
@@ -116,7 +133,7 @@ class KnowledgeBase:
             if version is None:
                 self.fill_snapshot()
             elif self.index is None:
-                self._add_missing_to_snapshot()
+                self._sync_with_seed_files()
             version = rds().get(vkey)
             if int(version) != self.version or self.index is None:
                 self._load(int(version), hkey, skey)
@@ -194,6 +211,15 @@ class KnowledgeBase:
             return {"ready": False, "version": None, "guides": 0}
         return {"ready": True, "version": self.version, "guides": len(self.index.guides),
                 "passages": len(self.index.passages), "build_seconds": round(self.index.build_seconds, 3)}  # fmt: skip
+
+
+def seed_files_digest() -> str:
+    """A digest of the files MongoDB is seeded from (guides, synonyms): tells whether they changed."""
+    cfg = current_app.config
+    digest = hashlib.sha1()
+    for path in sorted(Path(cfg["GUIDES_DIR"]).glob("*.yaml")) + [Path(cfg["SYNONYMS_FILE"])]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _encoded(guides: list[dict]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -99,3 +100,38 @@ def test_stale_snapshot_gains_newly_imported_guides(app_config):
     second = create_app(app_config)
     listing = second.test_client().get("/api/v1/guides?per_page=100").get_json()
     assert listing["total"] == 69
+
+
+def test_in_memory_restart_after_editing_the_synonym_file_uses_the_new_file(app_config, tmp_path):
+    """With the in-memory store the files are the truth at every start: an edited synonym file
+    replaces a snapshot built from the old one (an unchanged file keeps the snapshot)."""
+    from miniapp_api import create_app
+    from miniapp_api.kb.service import knowledge_base
+
+    original = (ROOT / "guides" / "kb" / "synonyms.yaml").read_text(encoding="utf-8")
+    assert "小卖部, " in original
+    synonyms = tmp_path / "synonyms.yaml"
+    synonyms.write_text(original.replace("小卖部, ", ""), encoding="utf-8")
+    app_config["SYNONYMS_FILE"] = str(synonyms)
+    question = "开个小卖部营业执照咋办"
+
+    def top_answer(app) -> tuple[str, str]:
+        with app.app_context():
+            outcome = knowledge_base().search(question)
+            return outcome.status, outcome.results[0].item_code
+
+    first = create_app(app_config)
+    assert top_answer(first) != ("answered", "QY-002")
+    kb_redis = first.extensions["redis"]
+    with first.app_context():  # as if staff had published a new GR-009 edition during that run
+        hkey, _skey, _vkey = knowledge_base()._keys()
+    edited = json.loads(kb_redis.hget(hkey, "GR-009"))
+    edited["location"]["phone"] = "0576-12121212"
+    kb_redis.hset(hkey, "GR-009", json.dumps(edited, ensure_ascii=False))
+
+    assert top_answer(create_app(app_config)) != ("answered", "QY-002")  # same files: snapshot kept
+    assert "12121212" in kb_redis.hget(hkey, "GR-009")
+
+    synonyms.write_text(original, encoding="utf-8")  # someone edited the file, then restarted
+    assert top_answer(create_app(app_config)) == ("answered", "QY-002")
+    assert "12121212" not in kb_redis.hget(hkey, "GR-009")  # rebuilt from the (re-seeded) files
