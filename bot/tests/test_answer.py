@@ -7,7 +7,7 @@ import json
 import requests
 import responses
 
-from actions.answer import ActionAnswerQuestion
+from actions.answer import ActionAnswerQuestion, ActionOutOfScope
 from conftest import API, slot_events, texts
 from helpers import KB_CLARIFY_ID, KB_UNANSWERABLE, kb_answer
 
@@ -109,3 +109,18 @@ def test_api_timeout_is_said_politely(http, dispatcher, tracker_factory):
     http.get(KB, body=requests.Timeout())
     run(tracker_factory("办护照要带什么", "ask_materials"), dispatcher)
     assert "系统繁忙" in texts(dispatcher)[0]
+
+
+def test_out_of_scope_that_the_kb_recognises_is_answered(http, dispatcher, tracker_factory):
+    http.get(KB, json=kb_answer("GR-002", "居民身份证补领", "materials", "需要准备的材料：户口簿"))
+    rambling = "我身份证上个礼拜在菜市场弄丢了，现在想补一个，要带什么东西过去"
+    events = ActionOutOfScope().run(dispatcher, tracker_factory(rambling, "out_of_scope"), {})
+    assert texts(dispatcher) == ["【居民身份证补领】需要准备的材料：户口簿"]
+    assert slot_events(events)["item"] == "GR-002"
+
+
+def test_real_chit_chat_gets_the_out_of_scope_reply_and_counts_no_failure(http, dispatcher, tracker_factory):
+    http.get(KB, json=KB_UNANSWERABLE)
+    events = ActionOutOfScope().run(dispatcher, tracker_factory("今天天气怎么样", "out_of_scope"), {})
+    assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
+    assert events == []
