@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command: set up both environments, build the knowledge base, train the bot if there is
-# no model, then run API + Rasa + action server + notification worker (Procfile, via honcho).
+# One command: set up both environments, build the knowledge base, train the bot if its model is
+# missing or older than its sources, then run API + Rasa + action server + notification worker (Procfile, via honcho).
 source "$(dirname "$0")/common.sh"
 
 ensure_redis
@@ -14,7 +14,11 @@ step "knowledge base: validating guides and writing the jieba user dictionary (b
 KB_WARM=0 .venv/bin/flask --app app guides validate
 KB_WARM=0 .venv/bin/flask --app app kb build
 
-if [ -z "$(ls -A bot/models 2>/dev/null)" ] || [ "${RETRAIN:-0}" = 1 ]; then
+# Train when there is no model, when asked (RETRAIN=1), or when what the model is built from
+# changed since: the bot's config, domain, NLU/rules/stories, custom components, or the guides.
+model=bot/models/bot.tar.gz
+if [ ! -f "$model" ] || [ "${RETRAIN:-0}" = 1 ] || [ -n "$(find bot/config.yml bot/domain.yml bot/data bot/addons \
+     guides -newer "$model" -type f ! -name items_generated.yml ! -name '*.pyc' -print -quit 2>/dev/null)" ]; then
   step "training the Rasa model (bot/scripts/train.sh)"
   bash bot/scripts/train.sh
 fi
