@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'':10}{'top-1':>8}{'top-3':>8}{'field':>8}{'no-item→unans/clarify':>24}")
         for name, search in (("ours", ours(index)), ("baseline", baseline.search)):
             acc = accuracy(search, questions)
-            print(f"{name:10}{acc['top1']:7.1f}%{acc['top3']:7.1f}%{acc['field']:7.1f}%{acc['no_item_ok']:23.1f}%")
+            no_item = "—" if acc["no_item_ok"] != acc["no_item_ok"] else f"{acc['no_item_ok']:.1f}%"  # NaN: none asked
+            print(f"{name:10}{acc['top1']:7.1f}%{acc['top3']:7.1f}%{acc['field']:7.1f}%{no_item:>24}")
             if args.show_misses and name == "ours":
                 print("   misses:\n   " + "\n   ".join(acc["misses"]))
     p50, p99 = latency(ours(index), all_questions, 20)
