@@ -116,9 +116,10 @@ class ActionOutOfScope(ActionAnswerQuestion):
     """out_of_scope, unless the knowledge base recognises a service question in the message.
 
     A long, rambling hotline sentence can look like chit-chat to the intent classifier; the KB
-    reads it word by word and says whether an item is asked about. Only a confident ``answered``
-    is used; anything else gets the out-of-scope reply (no failure counted: chit-chat is not a
-    failed question)."""
+    reads it word by word and says whether an item is asked about. Only an ``answered`` that also
+    names what is asked (materials, fee, process …) overrides the classifier: "附近有什么好吃的饭店推荐"
+    mentions a restaurant, not a question about opening one. Anything else gets the out-of-scope
+    reply (no failure counted: chit-chat is not a failed question)."""
 
     def name(self) -> str:
         return "action_out_of_scope"
@@ -126,7 +127,7 @@ class ActionOutOfScope(ActionAnswerQuestion):
     def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         outcome = ask_kb(text, None) if text and not is_payload(text) else {"status": "unanswerable"}
-        if outcome["status"] == "answered" and outcome.get("results"):
+        if outcome["status"] == "answered" and outcome.get("results") and outcome.get("field"):
             return self._reply(dispatcher, tracker, outcome, text)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

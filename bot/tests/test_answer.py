@@ -124,3 +124,9 @@ def test_real_chit_chat_gets_the_out_of_scope_reply_and_counts_no_failure(http, 
     events = ActionOutOfScope().run(dispatcher, tracker_factory("今天天气怎么样", "out_of_scope"), {})
     assert dispatcher.messages[0]["response"] == "utter_out_of_scope"
     assert events == []
+
+
+def test_an_item_mentioned_without_a_question_about_it_stays_out_of_scope(http, dispatcher, tracker_factory):
+    http.get(KB, json=kb_answer("YJS-003", "开办餐饮店一件事", None, "一次申请……"))
+    ActionOutOfScope().run(dispatcher, tracker_factory("附近有什么好吃的饭店推荐", "out_of_scope"), {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_out_of_scope"]
