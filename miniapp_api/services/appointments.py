@@ -116,7 +116,7 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
         mongo()["appointments"].insert_one(doc)
     except Exception:
         log.exception("appointment insert failed; giving the seat back")
-        _, release = keys.scripts(rds())
+        release = keys.release_script(rds())
         release(keys=[key_list[4], key_list[3], key_list[2], key_list[1], key_list[0]],
                 args=[appointment_id, "1", generation[0]])
         raise Unavailable("预约暂时无法保存，名额已退回，请稍后重试", None) from None
@@ -178,7 +178,7 @@ def cancel(resident_id: str, appointment_id: str) -> dict:
     )
     if updated is None:
         raise Conflict("预约已不是待办状态", "appointment_id", code="not_cancellable")
-    _, release = keys.scripts(rds())
+    release = keys.release_script(rds())
     release(keys=[keys.seats_key(updated["hall_id"], updated["category"], updated["date"], updated["slot"]),
                   keys.daily_key(resident_id, updated["date"]), keys.active_key(resident_id, updated["item_code"]),
                   keys.idem_key(resident_id, updated.get("idempotency_key") or "-"), keys.ready_key()],

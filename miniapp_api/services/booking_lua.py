@@ -85,9 +85,10 @@ def blocked_key(resident_id: str) -> str:
     return rkey("booking", "blocked", resident_id)
 
 
-def scripts(client: Redis) -> tuple:
-    """(reserve, release) as registered redis-py Script objects (EVALSHA with EVAL fallback)."""
-    return client.register_script(RESERVE), client.register_script(RELEASE)
+def release_script(client: Redis):
+    """RELEASE as a registered redis-py Script (EVALSHA with EVAL fallback). RESERVE goes through
+    ``reserve`` below instead, to share round trips with concurrent requests."""
+    return client.register_script(RELEASE)
 
 
 RESERVE_SHA = hashlib.sha1(RESERVE.encode()).hexdigest()

@@ -77,20 +77,20 @@ def test_a_cancel_racing_a_rebuild_is_not_counted_twice(client, admin, resident,
     client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client))
     assert left(client, item_code="GR-008") == 0
 
-    real_scripts = appointments.keys.scripts
+    real_release_script = appointments.keys.release_script
 
-    def scripts_with_rebuild_first(redis_client):
-        reserve, release = real_scripts(redis_client)
+    def release_script_with_rebuild_first(redis_client):
+        release = real_release_script(redis_client)
 
         def late_release(*args, **kwargs):
             booking_counters.rebuild_counters()
             return release(*args, **kwargs)
 
-        return reserve, late_release
+        return late_release
 
-    monkeypatch.setattr(appointments.keys, "scripts", scripts_with_rebuild_first)
+    monkeypatch.setattr(appointments.keys, "release_script", release_script_with_rebuild_first)
     assert client.delete(f"/api/v1/appointments/{mine['appointment_id']}", headers=resident).status_code == 200
-    monkeypatch.setattr(appointments.keys, "scripts", real_scripts)
+    monkeypatch.setattr(appointments.keys, "release_script", real_release_script)
     assert left(client, item_code="GR-008") == 1  # not 2
     assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 201
     assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 409
