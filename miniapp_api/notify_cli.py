@@ -32,7 +32,7 @@ def notify_worker(burst: bool) -> None:
 @click.option("--date", "day", default=None, help="Bookings of this date (YYYY-MM-DD); default tomorrow.")
 def notify_reminders(day: str | None) -> None:
     """Queue the day-before reminders of tomorrow's bookings (run daily from cron)."""
-    from miniapp_api.services.lamps import local_today
+    from miniapp_api.services.clock import local_today
     from miniapp_api.services.notify import enqueue_appointment_reminders
 
     target = dt.date.fromisoformat(day) if day else local_today() + dt.timedelta(days=1)

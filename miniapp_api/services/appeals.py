@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import re
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from pymongo.errors import DuplicateKeyError
 
 from miniapp_api.errors import NotFound, Unavailable, ValidationFailed
+from miniapp_api.services.clock import local_today
 from miniapp_api.stores import mongo, rds, rkey
 
 DAILY_MAX = 99_999
@@ -26,7 +25,7 @@ def _now() -> dt.datetime:
 
 
 def next_appeal_no(today: dt.date | None = None) -> str:
-    day = (today or dt.datetime.now(ZoneInfo(current_app.config["HALL_TIMEZONE"])).date()).strftime("%Y%m%d")
+    day = (today or local_today()).strftime("%Y%m%d")
     key = rkey("appeals", "seq", day)
     pipe = rds().pipeline(transaction=True)
     pipe.incr(key)

@@ -24,13 +24,8 @@ from miniapp_api.services.booking_counters import (
     ensure_counters,
     store_block,
 )
-from miniapp_api.services.booking_rules import (
-    blocked_error,
-    ensure_bookable,
-    now_local,
-    seconds_until_day_over,
-    slot_start,
-)
+from miniapp_api.services.booking_rules import blocked_error, ensure_bookable, seconds_until_day_over, slot_start
+from miniapp_api.services.clock import now_local
 from miniapp_api.services.halls import catalogue_names, category_of_item, get_hall
 from miniapp_api.stores import mongo, rds, rds_coalesced
 

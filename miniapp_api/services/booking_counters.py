@@ -14,7 +14,8 @@ from flask import current_app
 
 from miniapp_api.errors import Unavailable, ValidationFailed
 from miniapp_api.services import booking_lua as keys
-from miniapp_api.services.booking_rules import blocked_until, now_local, seconds_until_day_over, slot_start
+from miniapp_api.services.booking_rules import blocked_until, seconds_until_day_over, slot_start
+from miniapp_api.services.clock import now_local
 from miniapp_api.services.halls import category_of_item, get_hall
 from miniapp_api.stores import mongo, rds, rkey
 

@@ -1,17 +1,17 @@
-"""Booking rules that need no Redis: the clock, which days and slots are open, and no-show blocks.
+"""Booking rules that need no Redis: which days and slots are open, and no-show blocks.
 
-"now" comes from ``app.extensions["clock"]`` when set (tests inject a fixed time), otherwise the
-wall clock in HALL_TIMEZONE (Asia/Shanghai), so every rule is testable without waiting.
+"now" is the hall's clock (services/clock.py): tests inject a fixed time, so every rule is testable
+without waiting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from miniapp_api.errors import ApiError, Forbidden
+from miniapp_api.services.clock import hall_tz, now_local
 from miniapp_api.services.hall_calendar import workday_calendar
 from miniapp_api.services.halls import slot_bounds
 from miniapp_api.stores import mongo
@@ -25,18 +25,6 @@ MAX_DAYS_AHEAD = 45  # calendar days; beyond this a date is outside any booking 
 class Unprocessable(ApiError):
     status = 422
     code = "unprocessable"
-
-
-def hall_tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["HALL_TIMEZONE"])
-
-
-def now_local() -> dt.datetime:
-    clock = current_app.extensions.get("clock")
-    now = clock() if clock else dt.datetime.now(dt.UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=hall_tz())
-    return now.astimezone(hall_tz())
 
 
 def slot_start(date: dt.date, slot: str) -> dt.datetime:

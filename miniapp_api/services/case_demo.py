@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from miniapp_api.services.case_view_cache import case_changed
 from miniapp_api.services.cases import apply_event, case_document
-from miniapp_api.services.lamps import ProvisionalCalendar, case_clock, local_today, workday_calendar
+from miniapp_api.services.clock import hall_tz, local_today
+from miniapp_api.services.lamps import ProvisionalCalendar, case_clock, workday_calendar
 from miniapp_api.stores import mongo
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _events(lamp: str, promised: int, today: dt.date, cal: ProvisionalCalendar) 
 
 def _build(spec: tuple, today: dt.date, cal: ProvisionalCalendar) -> dict:
     case_no, item_code, name, id_number, phone, lamp = spec
-    tz = ZoneInfo(current_app.config.get("HALL_TIMEZONE", "Asia/Shanghai"))
+    tz = hall_tz()
     body = {"item_code": item_code, "channel": "window",
             "applicant": {"name": name, "id_number": id_number, "phone": phone}}  # fmt: skip
     events = _events(lamp, 0, today, cal)

@@ -24,7 +24,7 @@ from miniapp_api.schemas.cases import CaseViewSchema
 from miniapp_api.services import case_view_cache as view_cache
 from miniapp_api.services import shared_versions
 from miniapp_api.services.cases import case_view
-from miniapp_api.services.lamps import local_today
+from miniapp_api.services.clock import local_today
 from miniapp_api.services.resident_auth import hash_last4
 from miniapp_api.stores import mongo, rds, rds_coalesced, rkey
 

@@ -17,7 +17,8 @@ from miniapp_api.kb.service import knowledge_base
 from miniapp_api.services import notify
 from miniapp_api.services.case_rules import CLOSED, STATUS_LABELS, check_transition
 from miniapp_api.services.case_view_cache import case_changed
-from miniapp_api.services.lamps import case_clock, local_date, local_today, workday_calendar
+from miniapp_api.services.clock import local_date, local_today
+from miniapp_api.services.lamps import case_clock, workday_calendar
 from miniapp_api.services.resident_auth import (
     hash_id_number,
     hash_last4,

@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import yaml
 from flask import current_app
@@ -174,30 +172,16 @@ def replace_hall(hall_id: str, body: dict) -> dict:
     return public_hall(doc)
 
 
-def _dev_clock(start: str, timezone: str):
-    """A clock that reads ``start`` (hall-local ISO time) when the app starts and runs on in real time."""
-    try:
-        begin = dt.datetime.fromisoformat(start)
-    except ValueError:
-        raise ValueError(f"DEV_CLOCK must be an ISO time such as 2026-11-30T09:00, not {start!r}") from None
-    if begin.tzinfo is None:
-        begin = begin.replace(tzinfo=ZoneInfo(timezone))
-    started = time.monotonic()
-    return lambda: begin + dt.timedelta(seconds=time.monotonic() - started)
-
-
 def start_residents(app) -> None:
-    """Start-up of the resident area: seed the demo hall, index appointments, warn about DEV_LOGIN."""
+    """Start-up of the resident area: seed the demo hall, index appointments, DEV_CLOCK, warn about DEV_LOGIN."""
     from miniapp_api.services.appointments import ensure_indexes
+    from miniapp_api.services.clock import install_dev_clock
 
     db = app.extensions["mongo"]
     if seed_demo_hall(db):
         log.info("seeded demo hall %s", DEMO_HALL["_id"])
     ensure_indexes(db)
-    if app.config.get("DEV_CLOCK"):
-        app.extensions["clock"] = _dev_clock(app.config["DEV_CLOCK"], app.config["HALL_TIMEZONE"])
-        app.logger.warning("DEV_CLOCK is ON: the hall's time started at %s and runs on from there. "
-                           "Never enable it in production.", app.config["DEV_CLOCK"])
+    install_dev_clock(app)
     if app.config.get("DEV_LOGIN"):
         app.logger.warning("DEV_LOGIN is ON: POST /api/v1/auth/dev logs anyone in with any openid. "
                            "Never enable it in production.")

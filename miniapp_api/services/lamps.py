@@ -12,9 +12,6 @@ those years and says so ("provisional": true plus a note), because a case must a
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from miniapp_api.services.workdays import ScheduleUnknown, WorkdayCalendar
 
@@ -24,20 +21,6 @@ def workday_calendar() -> WorkdayCalendar:
     from miniapp_api.services.hall_calendar import workday_calendar as shared
 
     return shared()
-
-
-def local_today() -> dt.date:
-    """The hall's date (by the app's clock: tests and DEV_CLOCK may set one)."""
-    from miniapp_api.services.booking_rules import now_local  # booking_rules needs this module's neighbours
-
-    return now_local().date()
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    """The hall-local date of an (aware or UTC-naive) timestamp."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZoneInfo(current_app.config.get("HALL_TIMEZONE", "Asia/Shanghai"))).date()
 
 
 class ProvisionalCalendar(WorkdayCalendar):

@@ -11,13 +11,13 @@ import datetime as dt
 import logging
 import math
 import uuid
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from miniapp_api.errors import ApiError, Conflict, NotFound, ValidationFailed
 from miniapp_api.services import queue_lua
-from miniapp_api.services.booking_rules import ensure_open_day, now_local
+from miniapp_api.services.booking_rules import ensure_open_day
+from miniapp_api.services.clock import hall_tz, now_local
 from miniapp_api.services.halls import category_by_code, get_hall
 from miniapp_api.services.queue_lua import checkin_key, durations_key, holder_key, seq_key, ticket_key, waiting_key
 from miniapp_api.stores import mongo, rds, rkey
@@ -76,7 +76,7 @@ def _persist(ticket_id: str) -> dict:
 def _epoch_to_dt(value: str | None) -> dt.datetime | None:
     if not value:
         return None
-    return dt.datetime.fromtimestamp(float(value), ZoneInfo(current_app.config["HALL_TIMEZONE"]))
+    return dt.datetime.fromtimestamp(float(value), hall_tz())
 
 
 def _as_doc(data: dict) -> dict:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from miniapp_api.services.case_rules import CLOSED
-from miniapp_api.services.lamps import case_clock, local_today, workday_calendar
+from miniapp_api.services.clock import local_today
+from miniapp_api.services.lamps import case_clock, workday_calendar
 from miniapp_api.stores import mongo
 
 LAMPS = ("green", "yellow", "red", "none")
