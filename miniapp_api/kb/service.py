@@ -81,7 +81,7 @@ class KnowledgeBase:
     def _seed_key(self) -> str:
         return rkey("kb", "seed_files")
 
-    def fill_snapshot(self) -> None:
+    def fill_snapshot(self, seed_digest: str | None = None) -> None:
         """Mirror MongoDB's published editions into Redis (first start, or after Redis lost them)."""
         repo = GuideRepository(mongo())
         hkey, skey, vkey = self._keys()
@@ -91,7 +91,7 @@ class KnowledgeBase:
         if guides:
             pipe.hset(hkey, mapping=_encoded(guides))
         pipe.set(skey, json.dumps(repo.synonym_groups(), ensure_ascii=False))
-        pipe.set(self._seed_key(), seed_files_digest())
+        pipe.set(self._seed_key(), seed_digest or seed_files_digest())
         pipe.incr(vkey)
         pipe.execute()
 
@@ -102,9 +102,13 @@ class KnowledgeBase:
         was just seeded from them), so a snapshot built from other files is replaced: an edited
         guide or synonym file shows after a restart. With a MongoDB server the files only seeded
         it once, and the snapshot may hold editions published since: it is only completed."""
-        if not current_app.config["MONGO_URI"] and rds().get(self._seed_key()) != seed_files_digest():
+        if current_app.config["MONGO_URI"]:
+            self._add_missing_to_snapshot()
+            return
+        digest = seed_files_digest()
+        if rds().get(self._seed_key()) != digest:
             log.info("guide or synonym files changed since the published snapshot was built: rebuilding it")
-            self.fill_snapshot()
+            self.fill_snapshot(digest)
         else:
             self._add_missing_to_snapshot()
 
