@@ -13,12 +13,14 @@ from wechatpy.session.redisstorage import RedisStorage
 from miniapp_api.stores import rds, rkey
 
 
+def _client(app_id: str, secret: str, token_prefix: str, timeout: float) -> WeChatClient:
+    return WeChatClient(app_id, secret, session=RedisStorage(rds(), prefix=rkey(token_prefix)), timeout=timeout)
+
+
 def wechat_client() -> WeChatClient:
+    """The mini-program's client."""
     cfg = current_app.config
-    storage = RedisStorage(rds(), prefix=rkey("wechat"))
-    return WeChatClient(
-        cfg["WECHAT_APP_ID"], cfg["WECHAT_APP_SECRET"], session=storage, timeout=cfg.get("WECHAT_TIMEOUT", 5)
-    )
+    return _client(cfg["WECHAT_APP_ID"], cfg["WECHAT_APP_SECRET"], "wechat", cfg.get("WECHAT_TIMEOUT", 5))
 
 
 # A follower's message must be answered within WeChat's 5 s: the unionid lookup gets a short leash.
@@ -28,9 +30,7 @@ MP_USER_INFO_TIMEOUT = 1.5
 def mp_client() -> WeChatClient:
     """The official account's client (its own access token, also shared through Redis)."""
     cfg = current_app.config
-    storage = RedisStorage(rds(), prefix=rkey("wechat_mp"))
-    return WeChatClient(cfg["WECHAT_MP_APP_ID"], cfg["WECHAT_MP_APP_SECRET"], session=storage,
-                        timeout=MP_USER_INFO_TIMEOUT)  # fmt: skip
+    return _client(cfg["WECHAT_MP_APP_ID"], cfg["WECHAT_MP_APP_SECRET"], "wechat_mp", MP_USER_INFO_TIMEOUT)
 
 
 def follower_unionid(openid: str) -> str | None:
