@@ -1,15 +1,11 @@
-"""Entry point: ``flask --app app run`` or ``gunicorn app:app``."""
+"""Entry points. ``app`` is the bare application (``flask --app app …`` commands, the notification
+worker): it seeds nothing. ``web_app()`` is what the web server runs (``gunicorn 'app:web_app()'``):
+the same app, seeded and with its knowledge base built before the first request."""
 
-import os
-
-from miniapp_api import create_app
+from miniapp_api import create_app, startup
 
 app = create_app()
 
-if os.environ.get("KB_WARM", "1") == "1":
-    # Build the knowledge base before the first request instead of during it (a cold first
-    # chat would otherwise spend seconds loading jieba and indexing the guides).
-    from miniapp_api.kb.service import knowledge_base
 
-    with app.app_context():
-        knowledge_base().refresh(force=True)
+def web_app():
+    return startup.start_web(app)

@@ -10,7 +10,7 @@ import os
 import redis
 from flask import Flask, jsonify
 
-from miniapp_api.redis_batch import CoalescingClient
+from miniapp_api.core.redis_batch import CoalescingClient
 
 app = Flask(__name__)
 _redis = CoalescingClient(redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),

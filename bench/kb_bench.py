@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from bench.synthetic import synthetic_guides
-from miniapp_api.config import Config
-from miniapp_api.guide_files import read_guides
+from miniapp_api.catalogue.files import read_guides
+from miniapp_api.core.config import Config
 from miniapp_api.kb.service import make_index
 from miniapp_api.kb.text import TextPipeline
 

@@ -47,13 +47,12 @@ TARGETS = {"booked": 20, "p99_ms": 200.0, "ratio": 0.70}
 
 def bench_app():
     """Gunicorn factory of the API under test: the product app plus the bench-only slot capacity."""
-    from miniapp_api import create_app
-    from miniapp_api.services.halls import category_of_item, seed_demo_hall
+    from miniapp_api import create_app, startup
+    from miniapp_api.halls.halls import category_of_item
 
-    app = create_app()
+    app = startup.start_web(create_app())  # as the product's web app starts
     with app.app_context():
         db = app.extensions["mongo"]
-        seed_demo_hall(db)  # idempotent; the product seeds it too
         code = category_of_item(db["halls"].find_one({"_id": HALL}), ITEM)["code"]
         # Every worker sets it in its own store (the in-memory Mongo is per process).
         db["halls"].update_one({"_id": HALL}, {"$set": {f"capacity.{code}": int(os.environ["BENCH_SLOT_CAPACITY"])}})
@@ -276,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     TARGETS["booked"] = args.capacity
 
-    from miniapp_api.services.case_demo import DEMO
+    from miniapp_api.cases.demo import DEMO
 
     case_no, factor = DEMO[0][0], DEMO[0][3][-4:]
     prefix = f"bench:{uuid.uuid4().hex[:8]}:"

@@ -1,19 +1,62 @@
-"""江川政务服务 API: guides, knowledge base, staff back office (and, later, resident services)."""
+"""江川政务服务 API: the app factory.
+
+``create_app`` wires configuration, stores and the blueprints of every area; it opens no
+connection and seeds nothing (``miniapp_api.startup`` does that, and only when asked: the web
+app at start, ``flask seed`` from the command line).
+"""
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from flask import Flask
 from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from miniapp_api import errors, resources, stores
-from miniapp_api.config import Config
+from miniapp_api import cli
+from miniapp_api.appeals import routes as appeal_routes
+from miniapp_api.booking import hall_routes
+from miniapp_api.booking import routes as booking_routes
+from miniapp_api.cases import backoffice_routes, supervision_routes
+from miniapp_api.cases import routes as case_routes
+from miniapp_api.conversation import agent_routes, chat_routes, handoff_routes, wechat_routes
+from miniapp_api.core import errors, stores
+from miniapp_api.core.clock import install_dev_clock
+from miniapp_api.core.config import Config
+from miniapp_api.feedback import routes as feedback_routes
+from miniapp_api.guides import routes as guide_routes
+from miniapp_api.guides import staff_routes as edition_routes
+from miniapp_api.identity import auth_routes, staff_routes
+from miniapp_api.identity import routes as resident_routes
+from miniapp_api.kb import routes as kb_routes
 from miniapp_api.kb import service as kb_service
+from miniapp_api.queue import routes as queue_routes
+from miniapp_api.system import meta_routes
+from miniapp_api.system import routes as system_routes
 
-log = logging.getLogger(__name__)
+# Registered in this order (it is also the order of the OpenAPI document's tags).
+BLUEPRINTS = [
+    system_routes.blp,
+    meta_routes.blp,
+    guide_routes.blp,
+    kb_routes.blp,
+    staff_routes.blp,
+    edition_routes.blp,
+    queue_routes.blp,
+    auth_routes.blp,
+    resident_routes.blp,
+    hall_routes.blp,
+    booking_routes.blp,
+    chat_routes.blp,
+    wechat_routes.blp,
+    agent_routes.blp,
+    appeal_routes.blp,
+    handoff_routes.blp,
+    case_routes.blp,
+    backoffice_routes.blp,
+    supervision_routes.blp,
+    feedback_routes.blp,
+]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -31,30 +74,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     stores.init_app(app)
     kb_service.init_app(app)
+    install_dev_clock(app)
+    if app.config.get("DEV_LOGIN"):
+        app.logger.warning("DEV_LOGIN is ON: POST /api/v1/auth/dev logs anyone in with any openid. "
+                           "Never enable it in production.")
 
     api = Api(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for name in resources.MODULES:
-        api.register_blueprint(importlib.import_module(f"miniapp_api.resources.{name}").blp)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
     errors.init_app(app)  # after Api, so our JSON error shape replaces flask-smorest's
-
-    from miniapp_api import cli
-
     cli.init_app(app)
-    _seed(app)
     return app
-
-
-def _seed(app: Flask) -> None:
-    """First start: import guides into MongoDB and create the bootstrap admin (both idempotent)."""
-    from miniapp_api.services.guide_repo import GuideRepository
-    from miniapp_api.services.staff import bootstrap_admin
-
-    db = app.extensions["mongo"]
-    GuideRepository(db).seed(app.config["GUIDES_DIR"], app.config["SYNONYMS_FILE"])
-    created = bootstrap_admin(db, app.config["BOOTSTRAP_ADMIN"])
-    if created:
-        log.info("created bootstrap admin %r from BOOTSTRAP_ADMIN", created)
-    from miniapp_api.services.halls import start_residents
-
-    start_residents(app)  # demo hall, appointment indexes, DEV_LOGIN warning

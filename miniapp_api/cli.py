@@ -1,4 +1,5 @@
-"""Flask CLI: ``flask guides validate|export``, ``flask kb search``, ``flask staff create``."""
+"""Flask CLI: ``flask seed``, ``flask guides validate|export``, ``flask kb build|search``, ``flask staff create``,
+``flask notify …``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from miniapp_api.guide_files import read_guides, write_guide
+from miniapp_api.catalogue.files import read_guides, write_guide
+from miniapp_api.notify.cli import notify_cli
 
 guides_cli = AppGroup("guides", help="Validate and export the service guides.")
 kb_cli = AppGroup("kb", help="Query the knowledge base.")
@@ -33,8 +35,8 @@ def guides_validate(folder: str | None) -> None:
 @click.argument("folder")
 def guides_export(folder: str) -> None:
     """Write the published editions from MongoDB back to YAML files for review."""
-    from miniapp_api.services.guide_repo import GuideRepository
-    from miniapp_api.stores import mongo
+    from miniapp_api.catalogue.repo import GuideRepository
+    from miniapp_api.core.stores import mongo
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -49,12 +51,14 @@ def kb_build() -> None:
     """Build the index now and (re)write the jieba user dictionary the bot loads."""
     from miniapp_api.kb.service import knowledge_base
 
+    seed_guides_if_empty()
     kb = knowledge_base()
     kb.refresh(force=True)
     path = kb.write_dictionary()
+    vocabulary = write_vocabulary(Path(current_app.config["JIEBA_DICT_DIR"]))
     state = kb.state()
     click.echo(f"knowledge base v{state['version']}: {state['guides']} guides, {state['passages']} passages, "
-               f"built in {state['build_seconds']} s; dictionary {path}")
+               f"built in {state['build_seconds']} s; dictionary {path}; vocabulary {vocabulary}")
 
 
 @kb_cli.command("search")
@@ -64,6 +68,7 @@ def kb_search(text: str, k: int) -> None:
     """Print the same JSON as GET /api/v1/kb/search."""
     from miniapp_api.kb.service import knowledge_base
 
+    seed_guides_if_empty()
     outcome = knowledge_base().search(text, k, log_unanswered=False)
     click.echo(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2))
 
@@ -74,13 +79,44 @@ def kb_search(text: str, k: int) -> None:
 @click.password_option()
 def staff_create(username: str, role: str, password: str) -> None:
     """Create a staff account (with MONGO_URI set; the in-memory store lives in one process)."""
-    from miniapp_api.services.staff import create_staff
-    from miniapp_api.stores import mongo
+    from miniapp_api.core.stores import mongo
+    from miniapp_api.identity.staff import create_staff
 
     user = create_staff(mongo(), username, password, role)
     click.echo(f"created {user['role']} {user['username']}")
 
 
+def write_vocabulary(folder: Path) -> Path:
+    """The vocabulary the bot's NLU generator reads (case-number pattern, field ↔ intent table), beside
+    the jieba dictionary, so that the bot never types them again."""
+    from miniapp_api.core.vocabulary import vocabulary_document
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "vocabulary.json"
+    path.write_text(json.dumps(vocabulary_document(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Seed the guides, bootstrap admin, demo hall and demo cases that are missing (idempotent)."""
+    from miniapp_api import startup
+
+    click.echo(json.dumps(startup.seed(current_app._get_current_object()), ensure_ascii=False))
+
+
+def seed_guides_if_empty() -> None:
+    """The knowledge base needs published guides: an empty database (the in-memory default, which
+    each process has to itself) gets the guide files first."""
+    from miniapp_api.catalogue.repo import GuideRepository
+    from miniapp_api.core.stores import mongo
+
+    repo = GuideRepository(mongo())
+    if repo.guides.estimated_document_count() == 0:
+        repo.seed(current_app.config["GUIDES_DIR"], current_app.config["SYNONYMS_FILE"])
+
+
 def init_app(app: Flask) -> None:
-    for group in (guides_cli, kb_cli, staff_cli):
+    for group in (guides_cli, kb_cli, staff_cli, notify_cli):
         app.cli.add_command(group)
+    app.cli.add_command(seed_command)

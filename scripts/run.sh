@@ -11,8 +11,8 @@ export DEV_LOGIN="${DEV_LOGIN:-1}"                 # demo: development login on 
 export BOOTSTRAP_ADMIN="${BOOTSTRAP_ADMIN:-admin:admin-pass-123}"
 
 step "knowledge base: validating guides and writing the jieba user dictionary (bot/jieba_dict/userdict.txt)"
-KB_WARM=0 .venv/bin/flask --app app guides validate
-KB_WARM=0 .venv/bin/flask --app app kb build
+.venv/bin/flask --app app guides validate
+.venv/bin/flask --app app kb build
 
 # Train when there is no model, when asked (RETRAIN=1), or when what the model is built from
 # changed since: the bot's config, domain, NLU/rules/stories, custom components, or the guides.

@@ -7,8 +7,7 @@ import uuid
 import pytest
 import redis
 
-from miniapp_api import create_app
-from tests.factories import staff_token
+from tests.factories import seeded_app, staff_token
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -37,7 +36,7 @@ def app_config(tmp_path):
 
 @pytest.fixture
 def app(app_config):
-    return create_app(app_config)
+    return seeded_app(app_config)
 
 
 @pytest.fixture

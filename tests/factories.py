@@ -5,6 +5,17 @@ from __future__ import annotations
 import copy
 import uuid
 
+from flask import Flask
+
+from miniapp_api import create_app, startup
+
+
+def seeded_app(config: dict) -> Flask:
+    """An app seeded as the web app is at start (guides, bootstrap admin, demo hall, demo cases)."""
+    app = create_app(config)
+    startup.seed(app)
+    return app
+
 
 def staff_token(client, username: str = "admin", password: str = "admin-pass-123") -> dict:
     """Log in and return the Authorization header."""

@@ -4,7 +4,7 @@ import shutil
 
 import yaml
 
-from miniapp_api.guide_files import GUIDES_DIR
+from miniapp_api.catalogue.files import GUIDES_DIR
 
 
 def test_guides_validate_passes_on_repository(app):
@@ -42,7 +42,7 @@ def test_kb_search_cli(app):
 
 
 def test_seed_is_idempotent(app):
-    from miniapp_api.services.guide_repo import GuideRepository
+    from miniapp_api.catalogue.repo import GuideRepository
 
     repo = GuideRepository(app.extensions["mongo"])
     assert repo.seed(app.config["GUIDES_DIR"], app.config["SYNONYMS_FILE"]) == 0

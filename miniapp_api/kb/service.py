@@ -20,11 +20,11 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from miniapp_api.catalogue.repo import GuideRepository, synonyms_map
+from miniapp_api.core.stores import mongo, rds, rkey
 from miniapp_api.kb.dictionary import dictionary_words, write_dictionary
 from miniapp_api.kb.index import KnowledgeIndex, Outcome
 from miniapp_api.kb.text import TextPipeline, read_domain_terms
-from miniapp_api.services.guide_repo import GuideRepository, synonyms_map
-from miniapp_api.stores import mongo, rds, rkey
 
 log = logging.getLogger(__name__)
 UNANSWERED_KEEP = 5000

@@ -29,7 +29,7 @@ def test_appeal_gets_a_number_and_can_be_looked_up(client):
 
 
 def test_numbers_are_sequential_and_unique_under_threads(app):
-    from miniapp_api.services.appeals import create_appeal
+    from miniapp_api.appeals.service import create_appeal
 
     numbers: list[str] = []
     lock = threading.Lock()
@@ -51,8 +51,8 @@ def test_numbers_are_sequential_and_unique_under_threads(app):
 
 
 def test_a_lost_redis_counter_does_not_reuse_a_number(app):
-    from miniapp_api.services.appeals import create_appeal
-    from miniapp_api.stores import rds, rkey
+    from miniapp_api.appeals.service import create_appeal
+    from miniapp_api.core.stores import rds, rkey
 
     with app.app_context():
         first = create_appeal("事情", "地点", "13812345678", None, None)["appeal_no"]
@@ -62,7 +62,7 @@ def test_a_lost_redis_counter_does_not_reuse_a_number(app):
 
 
 def test_appeal_links_the_resident_when_a_session_is_given(app, client, agent):
-    from miniapp_api.services.resident_auth import issue_session
+    from miniapp_api.identity.resident_auth import issue_session
 
     with app.app_context():
         session = issue_session("openid-appeal")
@@ -123,7 +123,7 @@ def test_handoff_is_opened_listed_and_claimed_once(client, admin, agent):
 
 
 def test_concurrent_claims_have_one_winner(app, client):
-    from miniapp_api.services.handoffs import claim_handoff
+    from miniapp_api.conversation.handoffs import claim_handoff
 
     handoff = client.post("/api/v1/handoffs", json={"session_id": "s-c", "reason": "x"}).get_json()
     results: list[str] = []

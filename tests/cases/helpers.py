@@ -15,7 +15,7 @@ PHONE = "13812345678"
 
 def resident(app, openid: str | None = None) -> dict:
     """A logged-in resident: {"resident_id", "openid", "headers"} (session issued directly)."""
-    from miniapp_api.services.resident_auth import issue_session
+    from miniapp_api.identity.resident_auth import issue_session
 
     openid = openid or f"o-{uuid.uuid4().hex[:12]}"
     with app.app_context():

@@ -1,7 +1,7 @@
 import pytest
 
-from miniapp_api.errors import Conflict
-from miniapp_api.services.case_rules import CLOSED, STATUSES, TRANSITIONS, check_transition
+from miniapp_api.cases.rules import CLOSED, STATUSES, TRANSITIONS, check_transition
+from miniapp_api.core.errors import Conflict
 
 
 def test_every_status_has_a_row_and_targets_are_known():

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from miniapp_api.services import cases as case_service
+from miniapp_api.cases import service as case_service
 from tests.cases.helpers import ID_1234, PHONE, advance, backoffice, new_case, resident
 from tests.factories import make_staff
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from miniapp_api.services.case_demo import DEMO, ensure_demo_cases
-from miniapp_api.stores import mongo
+from miniapp_api.cases.demo import DEMO, ensure_demo_cases
+from miniapp_api.core.stores import mongo
+from tests.factories import seeded_app
 
 
 @pytest.fixture
@@ -30,7 +31,9 @@ def test_demo_cases_in_supervision(client, admin):
     assert [c["case_no"] for c in summary["overdue"]] == ["JC2026112800003"]
 
 
-def test_seeding_is_idempotent_and_never_overwrites_a_real_case(app):
+def test_seeding_is_idempotent_and_never_overwrites_a_real_case(app_config):
+    app = seeded_app({**app_config, "CASES_DEMO_SEED": False})  # no demo cases yet: the real case comes first
+    app.config["CASES_DEMO_SEED"] = True
     with app.app_context():
         mongo()["cases"].insert_one({"_id": DEMO[0][0], "status": "accepted", "department": "x", "real": True})
         app.extensions.pop("cases_demo_day", None)

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from miniapp_api.services.lamps import case_clock
-from miniapp_api.services.workdays import WorkdayCalendar
+from miniapp_api.halls.lamps import case_clock
+from miniapp_api.halls.workdays import WorkdayCalendar
 
 D = dt.date.fromisoformat
 

@@ -93,8 +93,7 @@ def test_a_cached_view_follows_every_change_of_the_case(client, admin, case_no):
 
 def test_a_cached_view_is_rebuilt_when_the_token_is_lost(app, client, case_no):
     """A Redis restart loses the tokens: the view is read again, and a later change still shows."""
-    from miniapp_api.services import case_view_cache
-
+    from miniapp_api.cases import view_cache as case_view_cache
     assert get(client, case_no, "1234").status_code == 200
     with app.app_context():
         app.extensions["redis"].delete(case_view_cache.token_key(case_no))

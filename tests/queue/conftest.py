@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from miniapp_api.services import queue
-from miniapp_api.services.resident_auth import issue_session
+from miniapp_api.identity.resident_auth import issue_session
+from miniapp_api.queue import service as queue
 from tests.factories import make_staff
 
 # Three categories; W1 serves A, W2 serves A and B (so A and B compete there), W3 serves C.

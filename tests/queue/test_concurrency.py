@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from miniapp_api.services import queue
+from miniapp_api.queue import service as queue
 
 THREADS = 32
 TICKETS = 120

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 import types
 
+import miniapp_api.notify as notify_package
 import pytest
 
-import miniapp_api.services as services_package
 from tests.queue.helpers import call, take
 
 
@@ -74,10 +74,10 @@ def test_board_counts_waiting_per_category(client, hall, clock, resident):
 def sent(monkeypatch):
     """A stand-in notify module that records enqueue calls."""
     calls = []
-    fake = types.ModuleType("miniapp_api.services.notify")
+    fake = types.ModuleType("miniapp_api.notify.service")
     fake.enqueue = lambda kind, resident_id, data: calls.append((kind, resident_id, data))
-    monkeypatch.setitem(sys.modules, "miniapp_api.services.notify", fake)
-    monkeypatch.setattr(services_package, "notify", fake, raising=False)
+    monkeypatch.setitem(sys.modules, "miniapp_api.notify.service", fake)
+    monkeypatch.setattr(notify_package, "service", fake, raising=False)
     return calls
 
 
@@ -94,7 +94,7 @@ def test_third_in_line_is_told_once(client, hall, clock, resident, agent, sent):
 
 
 def test_a_missing_notify_module_does_not_break_the_call(client, hall, clock, resident, agent, monkeypatch):
-    monkeypatch.setitem(sys.modules, "miniapp_api.services.notify", None)  # import raises ImportError
-    monkeypatch.delattr(services_package, "notify", raising=False)
+    monkeypatch.setitem(sys.modules, "miniapp_api.notify.service", None)  # import raises ImportError
+    monkeypatch.delattr(notify_package, "service", raising=False)
     _queue_of(client, resident, "C", 4)
     assert call(client, agent, "W3")["number"] == "C001"

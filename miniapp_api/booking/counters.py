@@ -1,0 +1,121 @@
+"""Booking counters in Redis, derived from the appointments in MongoDB: seats per slot, bookings
+per resident and day, the active booking per item, idempotency keys and no-show blocks; rebuilt
+from MongoDB after Redis lost them (one worker rebuilds, the others wait), and read for the slot list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+
+from flask import current_app
+
+from miniapp_api.booking import lua as keys
+from miniapp_api.booking.rules import blocked_until, seconds_until_day_over, slot_start
+from miniapp_api.core.clock import now_local
+from miniapp_api.core.errors import Unavailable, ValidationFailed
+from miniapp_api.core.stores import mongo, rds, rkey
+from miniapp_api.halls.halls import category_of_item, get_hall
+
+log = logging.getLogger(__name__)
+SEAT_STATUSES = ("booked", "checked_in", "served", "no_show")  # every status but cancelled holds its seat
+ACTIVE_STATUSES = ("booked", "checked_in")
+IDEMPOTENCY_TTL = 24 * 3600
+
+
+def store_block(client, resident_id: str, today: dt.date) -> None:
+    """Mirror the resident's no-show block (if any) into Redis, where the booking script checks it."""
+    until = blocked_until(resident_id, today)
+    if until is not None:  # kept a day past the block (the script compares dates, not the TTL)
+        client.set(keys.blocked_key(resident_id), until.isoformat(), ex=((until - today).days + 1) * 86400)
+
+
+def ensure_counters(wait_seconds: float = 10.0) -> None:
+    """Make sure the counters reflect MongoDB; one worker rebuilds, the others wait for it."""
+    client = rds()
+    deadline = time.monotonic() + wait_seconds
+    while not client.exists(keys.ready_key()):
+        if client.set(rkey("booking", "rebuild_lock"), "1", nx=True, ex=30):
+            try:
+                # Another worker may have finished a rebuild between our check and the lock:
+                # rebuilding again would pull the counters away from requests already using them.
+                if not client.exists(keys.ready_key()):
+                    rebuild_counters()
+            finally:
+                client.delete(rkey("booking", "rebuild_lock"))
+            return
+        if time.monotonic() > deadline:
+            raise Unavailable("booking counters are being rebuilt, please retry", None)
+        time.sleep(0.02)
+
+
+def rebuild_counters() -> dict:
+    """Recompute every booking counter from MongoDB (after a Redis restart or flush)."""
+    client = rds()
+    client.delete(keys.ready_key())  # reservations wait (they see 'rebuild') until we are done
+    stale = list(client.scan_iter(match=rkey("booking", "*"), count=1000))
+    stale = [k for k in stale if not k.endswith(":rebuild_lock")]
+    today = now_local().date()
+    rows = mongo()["appointments"].find({"date": {"$gte": today.isoformat()}, "status": {"$in": list(SEAT_STATUSES)}})
+    seats: dict[str, int] = {}
+    daily: dict[str, int] = {}
+    expiry: dict[str, int] = {}
+    pipe = client.pipeline(transaction=True)
+    if stale:
+        pipe.delete(*stale)
+    for doc in rows:
+        ttl = seconds_until_day_over(dt.date.fromisoformat(doc["date"]))
+        seat = keys.seats_key(doc["hall_id"], doc["category"], doc["date"], doc["slot"])
+        day = keys.daily_key(doc["resident_id"], doc["date"])
+        seats[seat] = seats.get(seat, 0) + 1
+        daily[day] = daily.get(day, 0) + 1
+        expiry[seat] = expiry[day] = ttl
+        if doc["status"] in ACTIVE_STATUSES:
+            pipe.set(keys.active_key(doc["resident_id"], doc["item_code"]), doc["_id"], ex=ttl)
+    for key, count in {**seats, **daily}.items():
+        pipe.set(key, count, ex=expiry[key])
+    cfg = current_app.config
+    since = (today - dt.timedelta(days=cfg["NO_SHOW_WINDOW_DAYS"] + cfg["NO_SHOW_BLOCK_DAYS"])).isoformat()
+    no_shows = mongo()["appointments"].find({"status": "no_show", "date": {"$gte": since}}, {"resident_id": 1})
+    for resident_id in {doc["resident_id"] for doc in no_shows}:
+        store_block(pipe, resident_id, today)
+    # Retries of recent requests (whatever became of the booking) still find their appointment.
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=IDEMPOTENCY_TTL)
+    for doc in mongo()["appointments"].find({"created_at": {"$gte": recent}, "idempotency_key": {"$ne": None}}):
+        pipe.set(keys.idem_key(doc["resident_id"], doc["idempotency_key"]), doc["_id"], ex=IDEMPOTENCY_TTL)
+    pipe.set(keys.ready_key(), uuid.uuid4().hex)  # a new generation: releases from before it are void
+    pipe.execute()
+    log.info("booking counters rebuilt from MongoDB: %d slots, %d resident-days", len(seats), len(daily))
+    return {"slots": len(seats), "resident_days": len(daily)}
+
+
+def slot_usage(hall_id: str, category: str, date: dt.date, slot_times: list[str]) -> list[int]:
+    ensure_counters()
+    values = rds().mget([keys.seats_key(hall_id, category, date.isoformat(), s) for s in slot_times])
+    return [int(v or 0) for v in values]
+
+
+def slots_view(hall_id: str, date: dt.date, item_code: str | None, category_code: str | None) -> dict:
+    """Seats left per slot of one day for an item's (or a category's) queue."""
+    from miniapp_api.booking.rules import ensure_open_day, opens_at, window_state
+    from miniapp_api.halls.halls import category_by_code
+
+    hall = get_hall(hall_id)
+    if item_code:
+        category = category_of_item(hall, item_code)
+    elif category_code:
+        category = category_by_code(hall, category_code)
+    else:
+        raise ValidationFailed("give item_code or category", "item_code")
+    ensure_open_day(date)
+    now = now_local()
+    state = window_state(date, now)
+    capacity = int(hall["capacity"].get(category["code"], 0))
+    used = slot_usage(hall["_id"], category["code"], date, hall["slot_times"])
+    slots = [{"slot": s, "capacity": capacity, "left": max(capacity - u, 0),
+              "bookable": state == "open" and slot_start(date, s) > now and u < capacity}
+             for s, u in zip(hall["slot_times"], used, strict=True)]
+    return {"hall_id": hall["_id"], "date": date.isoformat(), "category": category["code"], "slots": slots,
+            "opens_at": opens_at(date).isoformat() if state == "not_yet_open" else None}

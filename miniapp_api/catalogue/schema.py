@@ -1,0 +1,137 @@
+"""Marshmallow schema of one service guide (办事指南).
+
+The same schema validates the YAML files in ``guides/``, staff edits through the API and
+documents the guide resources in the OpenAPI document, so the three can never drift apart.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from miniapp_api.core.vocabulary import BUNDLE_PREFIX, ITEM_CODE_RE
+
+AUDIENCES = ("个人", "法人")
+ONLINE_LEVELS = ("全程网办", "网上预约", "窗口办理")
+MATERIAL_FORMS = ("原件", "复印件", "原件及复印件", "电子证照", "原件或电子证照")
+# Words that betray an unfinished guide.
+PLACEHOLDERS = ("TODO", "TBD", "待补充", "xxx", "XXX", "示例文本", "lorem")
+
+NonEmpty = validate.Length(min=1)
+
+
+def _no_placeholder(value: str) -> None:
+    for marker in PLACEHOLDERS:
+        if marker in value:
+            raise ValidationError(f"contains the placeholder {marker!r}")
+
+
+class Text(fields.String):
+    """A non-empty string without placeholder words."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", [NonEmpty, _no_placeholder])
+        super().__init__(**kwargs)
+
+
+class MaterialSchema(Schema):
+    name = Text(required=True)
+    form = fields.String(required=True, validate=validate.OneOf(MATERIAL_FORMS))
+    copies = fields.Integer(required=True, validate=validate.Range(min=0, max=20))
+    required = fields.Boolean(required=True)
+    notes = fields.String(load_default="")
+    tolerance = fields.Boolean(
+        load_default=False, metadata={"description": "容缺受理: may be handed in later"}
+    )
+
+
+class StepSchema(Schema):
+    step = Text(required=True)
+    detail = Text(required=True)
+
+
+class TimeLimitSchema(Schema):
+    legal_days = fields.Integer(required=True, validate=validate.Range(min=0, max=365))
+    promised_days = fields.Integer(required=True, validate=validate.Range(min=0, max=365))
+    notes = fields.String(load_default="")
+
+    @validates_schema
+    def _promise_within_law(self, data: dict, **_kwargs) -> None:
+        if data["promised_days"] > data["legal_days"] and data["legal_days"] > 0:
+            raise ValidationError("must not exceed legal_days", "promised_days")
+
+
+class FeeItemSchema(Schema):
+    name = Text(required=True)
+    amount = fields.Float(required=True, validate=validate.Range(min=0))
+    unit = Text(required=True)
+
+
+class FeeSchema(Schema):
+    free = fields.Boolean(required=True)
+    items = fields.List(fields.Nested(FeeItemSchema), load_default=list)
+    basis = fields.String(load_default="")
+
+    @validates_schema
+    def _items_match_free(self, data: dict, **_kwargs) -> None:
+        if not data["free"] and not data["items"]:
+            raise ValidationError("a charged item needs at least one fee item", "items")
+        if not data["free"] and not data["basis"]:
+            raise ValidationError("a charged item needs the basis of its fee", "basis")
+
+
+class OnlineSchema(Schema):
+    level = fields.String(required=True, validate=validate.OneOf(ONLINE_LEVELS))
+    channel = Text(required=True, metadata={"description": "where to apply or book online"})
+
+
+class LocationSchema(Schema):
+    hall = Text(required=True)
+    window = Text(required=True)
+    address = Text(required=True)
+    hours = Text(required=True)
+    phone = fields.String(required=True, validate=validate.Regexp(r"^[0-9\-、 ]{5,40}$"))
+
+
+class FaqSchema(Schema):
+    q = Text(required=True)
+    a = Text(required=True)
+
+
+class GuideSchema(Schema):
+    """One item (事项) or one 一件事 bundle."""
+
+    code = fields.String(required=True, validate=validate.Regexp(ITEM_CODE_RE))
+    name = Text(required=True)
+    department = Text(required=True)
+    audience = fields.String(required=True, validate=validate.OneOf(AUDIENCES))
+    theme = Text(required=True)
+    items = fields.List(
+        fields.String(validate=validate.Regexp(ITEM_CODE_RE)),
+        load_default=list,
+        metadata={"description": "bundles only: the items merged into one application"},
+    )
+    aliases = fields.List(Text(), required=True, validate=validate.Length(min=5))
+    basis = fields.List(Text(), required=True, validate=NonEmpty)
+    conditions = fields.List(Text(), required=True, validate=NonEmpty)
+    materials = fields.List(fields.Nested(MaterialSchema), load_default=list)
+    process = fields.List(fields.Nested(StepSchema), required=True, validate=NonEmpty)
+    time_limit = fields.Nested(TimeLimitSchema, required=True)
+    fee = fields.Nested(FeeSchema, required=True)
+    visits = fields.Integer(required=True, validate=validate.OneOf((0, 1)))
+    online = fields.Nested(OnlineSchema, required=True)
+    location = fields.Nested(LocationSchema, required=True)
+    faqs = fields.List(fields.Nested(FaqSchema), required=True, validate=validate.Length(3, 6))
+
+    @validates_schema
+    def _bundle_rules(self, data: dict, **_kwargs) -> None:
+        is_bundle = data["code"].startswith(BUNDLE_PREFIX)
+        if is_bundle and len(data["items"]) < 2:
+            raise ValidationError("a bundle merges at least two items", "items")
+        if not is_bundle and data["items"]:
+            raise ValidationError("only bundles list items", "items")
+        if not is_bundle and not data["materials"]:
+            raise ValidationError("an item needs at least one material", "materials")
+        if data["visits"] == 0 and data["online"]["level"] != "全程网办":
+            raise ValidationError("zero visits needs online level 全程网办", "visits")
+        if len(set(data["aliases"])) != len(data["aliases"]):
+            raise ValidationError("aliases repeat", "aliases")

@@ -1,0 +1,132 @@
+"""Coalesced commands: concurrent callers share round trips, each gets exactly its own answer."""
+
+import threading
+import uuid
+
+import pytest
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from miniapp_api.core.redis_batch import CoalescingClient
+
+
+class CountingRedis(redis.Redis):
+    """A real Redis client that counts round trips and can hold the first one back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round_trips = 0
+        self.hold = threading.Event()
+        self.hold.set()
+
+    def execute_command(self, *args, **kwargs):
+        self.round_trips += 1
+        self.hold.wait(5)
+        return super().execute_command(*args, **kwargs)
+
+    def pipeline(self, *args, **kwargs):
+        pipe = super().pipeline(*args, **kwargs)
+        original = pipe.execute
+
+        def execute(*a, **kw):
+            self.round_trips += 1
+            self.hold.wait(5)
+            return original(*a, **kw)
+
+        pipe.execute = execute
+        return pipe
+
+
+def run_behind_a_stalled_first(c: CountingRedis, reader: CoalescingClient, first, queued: list) -> None:
+    """Start ``first``; while its round trip stalls, start every ``queued`` call and wait until all
+    of them are queued behind it; then let Redis answer and wait for everyone."""
+    c.hold.clear()
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    while c.round_trips == 0:
+        threading.Event().wait(0.001)
+    threads += [threading.Thread(target=fn) for fn in queued]
+    for t in threads[1:]:
+        t.start()
+    while len(reader._queue) < len(queued):
+        threading.Event().wait(0.001)
+    c.hold.set()
+    for t in threads:
+        t.join(5)
+
+
+@pytest.fixture
+def client():
+    c = CountingRedis.from_url("redis://127.0.0.1:6379/15", decode_responses=True)
+    prefix = f"batch-test:{uuid.uuid4().hex}:"
+    yield c, prefix
+    keys = list(c.scan_iter(f"{prefix}*"))
+    if keys:
+        c.delete(*keys)
+
+
+def test_threads_arriving_during_a_round_trip_share_the_next_one(client):
+    c, prefix = client
+    for i in range(20):
+        c.set(f"{prefix}{i}", f"v{i}")
+    c.round_trips = 0
+    reader = CoalescingClient(c)
+    results: dict[int, list] = {}
+    run_behind_a_stalled_first(
+        c, reader, lambda: results.__setitem__(0, reader.mget([f"{prefix}0", f"{prefix}missing"])),
+        [lambda i=i: results.__setitem__(i, reader.mget([f"{prefix}{i}", f"{prefix}{i}"])) for i in range(1, 20)],
+    )
+    assert results[0] == ["v0", None]
+    assert all(results[i] == [f"v{i}", f"v{i}"] for i in range(1, 20))
+    assert c.round_trips == 2  # one for the first reader, one for the 19 that queued meanwhile
+
+
+def test_an_idle_reader_sends_at_once_and_errors_reach_every_waiter(client):
+    c, prefix = client
+    reader = CoalescingClient(c)
+    c.set(f"{prefix}a", "1")
+    c.round_trips = 0
+    assert reader.mget([f"{prefix}a"]) == ["1"]
+    assert c.round_trips == 1
+
+    no_retry = Retry(NoBackoff(), 0)
+    broken = CoalescingClient(redis.Redis(port=1, socket_connect_timeout=0.2, retry=no_retry))  # nothing listens
+    errors = []
+
+    def read():
+        try:
+            broken.mget(["x"])
+        except redis.ConnectionError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(errors) == 5 and not any(t.is_alive() for t in threads)
+    assert broken._queue == [] and broken._busy is False  # and the reader is usable again
+
+
+def test_an_error_in_one_batched_command_is_only_its_callers(client):
+    c, prefix = client
+    c.set(f"{prefix}k", "v")
+    c.round_trips = 0
+    reader = CoalescingClient(c)
+    outcomes: dict[str, object] = {}
+
+    def call(name, fn):
+        try:
+            outcomes[name] = fn()
+        except redis.ResponseError as exc:
+            outcomes[name] = exc
+
+    run_behind_a_stalled_first(
+        c, reader, lambda: call("first", lambda: reader.mget([f"{prefix}k"])),
+        [lambda: call("noscript", lambda: reader.evalsha("0" * 40, [], [])),
+         lambda: call("mget", lambda: reader.mget([f"{prefix}k", f"{prefix}x"]))],
+    )  # fmt: skip
+    assert outcomes["first"] == ["v"] and outcomes["mget"] == ["v", None]
+    assert isinstance(outcomes["noscript"], redis.exceptions.NoScriptError)
+    assert c.round_trips == 2
