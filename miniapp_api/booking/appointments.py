@@ -27,7 +27,8 @@ from miniapp_api.booking.rules import blocked_error, ensure_bookable, seconds_un
 from miniapp_api.core.clock import now_local
 from miniapp_api.core.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from miniapp_api.core.stores import mongo, rds, rds_coalesced
-from miniapp_api.halls.halls import catalogue_names, category_of_item, get_hall
+from miniapp_api.guides.catalogue import item_name
+from miniapp_api.halls.halls import category_of_item, get_hall
 
 log = logging.getLogger(__name__)
 IDEM_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
@@ -38,17 +39,6 @@ def ensure_indexes(db) -> None:
     db["appointments"].create_index([("resident_id", 1), ("date", -1)])
     db["appointments"].create_index([("hall_id", 1), ("date", 1), ("status", 1)])
     db["appointments"].create_index("checkin_code", unique=True)
-
-
-def item_name(item_code: str) -> str:
-    """The item's published guide name (a Mongo read; no need to build the search index), else the catalogue's."""
-    record = mongo()["guides"].find_one({"code": item_code}, {"published.name": 1})
-    if record and record.get("published"):
-        return record["published"]["name"]
-    names = current_app.extensions.get("catalogue_names")
-    if names is None:
-        names = current_app.extensions["catalogue_names"] = catalogue_names(current_app.config["GUIDES_DIR"])
-    return names.get(item_code, item_code)
 
 
 def public(doc: dict) -> dict:

@@ -18,6 +18,7 @@ from miniapp_api.core.clock import local_date, local_today
 from miniapp_api.core.errors import Conflict, NotFound, ValidationFailed
 from miniapp_api.core.stores import mongo, rds, rkey
 from miniapp_api.core.vocabulary import CASE_NO_PREFIX
+from miniapp_api.guides.catalogue import published_guide
 from miniapp_api.halls.lamps import case_clock, workday_calendar
 from miniapp_api.identity.resident_auth import (
     hash_id_number,
@@ -27,7 +28,6 @@ from miniapp_api.identity.resident_auth import (
     validate_id_number,
     validate_phone,
 )
-from miniapp_api.kb.service import knowledge_base
 from miniapp_api.notify import service as notify
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def new_case_no(day: dt.date) -> str:
 
 
 def item_of(item_code: str) -> dict:
-    guide = knowledge_base().guides().get(item_code.upper())
+    guide = published_guide(item_code)
     if guide is None:
         raise ValidationFailed(f"事项编码 {item_code} 不存在或未发布", "item_code", code="unknown_item")
     return guide

@@ -20,6 +20,7 @@ from miniapp_api.conversation.chat import fallback_intent, resolve_item
 from miniapp_api.core.errors import ValidationFailed
 from miniapp_api.core.stores import mongo, rds, rkey
 from miniapp_api.core.vocabulary import CASE_NO_PATTERN, INTENT_FIELDS, KB_INTENTS
+from miniapp_api.guides.catalogue import published_guides
 from miniapp_api.kb.answers import compose
 from miniapp_api.kb.service import knowledge_base
 
@@ -154,7 +155,7 @@ def transcript(call_id: str) -> list[dict]:
 
 def record_feedback(call_id: str, suggestion: dict, verdict: str, edited_text: str | None, agent: str) -> dict:
     """Keep the agent's verdict on a suggestion with the question it answered (for guide editors)."""
-    if suggestion["item_code"] not in knowledge_base().guides():
+    if suggestion["item_code"] not in published_guides():
         raise ValidationFailed(f"unknown item {suggestion['item_code']!r}", "suggestion.item_code")
     if verdict == "edited" and not (edited_text or "").strip():
         raise ValidationFailed("an edited suggestion needs the text the agent said", "edited_text")
@@ -173,7 +174,7 @@ def feedback_summary(limit: int = 50) -> dict:
     rows = mongo()["agent_feedback"].aggregate(
         [{"$group": {"_id": {"item_code": "$item_code", "verdict": "$verdict"}, "count": {"$sum": 1}}}]
     )
-    guides = knowledge_base().guides()
+    guides = published_guides()
     items: dict[str, dict] = {}
     for row in rows:
         code = row["_id"]["item_code"]

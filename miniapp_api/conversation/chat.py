@@ -17,6 +17,7 @@ from flask import current_app
 from miniapp_api.conversation import rasa_client
 from miniapp_api.core.stores import rds, rkey
 from miniapp_api.core.vocabulary import CASE_NO_PATTERN, FIELD_INTENTS, KB_INTENTS
+from miniapp_api.guides.catalogue import published_guides
 from miniapp_api.kb.answers import compose
 from miniapp_api.kb.index import Outcome
 from miniapp_api.kb.service import knowledge_base
@@ -87,7 +88,7 @@ def remembered_item(session_id: str) -> str | None:
 
 def resolve_item(value: str) -> str | None:
     """An item mention (code, name, alias, 口语) → its code, when the knowledge base is sure."""
-    if value.upper() in knowledge_base().guides():  # the bot's synonym mapper already gives codes
+    if value.upper() in published_guides():  # the bot's synonym mapper already gives codes
         return value.upper()
     outcome = knowledge_base().search(value, 1, log_unanswered=False)
     return outcome.results[0].item_code if outcome.status == "answered" and outcome.results else None
@@ -100,7 +101,7 @@ def kb_answer(session_id: str, text: str) -> dict:
     turn = {"intent": intent, "confidence": confidence, "item_code": None, "status": outcome.status,
             "source": "kb_fallback", "note": FALLBACK_NOTE}  # fmt: skip
     previous = remembered_item(session_id)
-    guides = knowledge_base().guides()
+    guides = published_guides()
     if intent in SERVICE_DOWN:
         turn.update(replies=[_reply(SERVICE_DOWN[intent])], status=None, item_code=previous)
     elif outcome.status == "answered":

@@ -15,8 +15,8 @@ from pymongo.errors import DuplicateKeyError
 from miniapp_api.cases.rules import RATEABLE, STATUS_LABELS
 from miniapp_api.core.errors import Conflict, NotFound
 from miniapp_api.core.stores import mongo
+from miniapp_api.guides.catalogue import published_guide
 from miniapp_api.identity.resident_auth import validate_phone
-from miniapp_api.kb.service import knowledge_base
 
 CALLBACK_AT_OR_BELOW = 2
 
@@ -46,7 +46,7 @@ def _ticket_target(ticket_id: str, resident_id: str) -> dict:
     if ticket.get("appointment_id"):
         appt = mongo()["appointments"].find_one({"_id": ticket["appointment_id"]}, {"item_code": 1}) or {}
         item_code = appt.get("item_code")
-    guide = knowledge_base().guides().get(item_code or "", {})
+    guide = published_guide(item_code) or {}
     department = guide.get("department") or _category_name(ticket.get("hall_id"), ticket.get("category"))
     return {"target_id": ticket["_id"], "item_code": item_code, "item_name": guide.get("name"),
             "department": department, "ticket_number": ticket.get("number"),

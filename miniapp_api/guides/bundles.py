@@ -6,6 +6,7 @@ import re
 
 from miniapp_api.core.errors import NotFound
 from miniapp_api.core.vocabulary import BUNDLE_PREFIX
+from miniapp_api.guides.catalogue import published_guides
 from miniapp_api.kb.service import knowledge_base
 
 _BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
@@ -88,7 +89,7 @@ def _merge_group(group: list[dict]) -> dict:
 
 
 def bundle_view(code: str) -> dict:
-    guides = knowledge_base().guides()
+    guides = published_guides()
     bundle = guides.get(code)
     if bundle is None or not code.startswith(BUNDLE_PREFIX):
         raise NotFound(f"no bundle {code}", "code")

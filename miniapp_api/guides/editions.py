@@ -16,6 +16,7 @@ from miniapp_api.catalogue.schema import GuideSchema
 from miniapp_api.core.errors import Conflict, NotFound, ValidationFailed, flatten_errors
 from miniapp_api.core.stores import mongo
 from miniapp_api.core.vocabulary import BUNDLE_PREFIX
+from miniapp_api.guides.catalogue import published_guides
 from miniapp_api.kb.service import knowledge_base
 
 EDITING, IN_REVIEW = "editing", "in_review"
@@ -40,7 +41,7 @@ def validate_guide(code: str, payload: dict, guides_dir: str) -> dict:
     if problems:
         raise ValidationFailed(problems[0], "code")
     if guide["code"].startswith(BUNDLE_PREFIX):
-        known = set(knowledge_base().guides())
+        known = set(published_guides())
         missing = [c for c in guide["items"] if c not in known]
         if missing:
             raise ValidationFailed(f"unknown items {missing}", "items")

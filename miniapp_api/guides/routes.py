@@ -10,6 +10,7 @@ from miniapp_api.core.errors import NotFound
 from miniapp_api.core.schemas import ErrorResponseSchema
 from miniapp_api.core.vocabulary import BUNDLE_PREFIX
 from miniapp_api.guides.bundles import bundle_view, summary
+from miniapp_api.guides.catalogue import published_guides
 from miniapp_api.guides.json_view import guide_response
 from miniapp_api.guides.schemas import BundleSchema, GuideListArgs, GuidePageSchema
 from miniapp_api.kb.service import knowledge_base
@@ -50,7 +51,7 @@ class GuideList(MethodView):
 @blp.alt_response(404, schema=ErrorResponseSchema)
 def guide_detail(code: str):
     """One published guide with every field."""
-    guide = knowledge_base().guides().get(code.upper())
+    guide = published_guides().get(code.upper())
     if guide is None:
         raise NotFound(f"no guide with code {code}", "code")
     return guide_response(guide)  # GuideSchema's JSON, built once per published edition

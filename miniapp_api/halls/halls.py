@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from pathlib import Path
 
-import yaml
 from flask import current_app
 from pymongo.database import Database
 
@@ -80,14 +78,6 @@ def seed_demo_hall(db: Database) -> bool:
     """Insert the demo hall unless it exists (staff edits are never overwritten)."""
     result = db["halls"].update_one({"_id": DEMO_HALL["_id"]}, {"$setOnInsert": DEMO_HALL}, upsert=True)
     return result.upserted_id is not None
-
-
-def catalogue_names(guides_dir: str) -> dict[str, str]:
-    path = Path(guides_dir) / "catalogue.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {i["code"]: i["name"] for i in data.get("items", []) if "code" in i}
 
 
 def list_halls() -> list[dict]:

@@ -208,9 +208,9 @@ def _failed_attempt(notification_id: str, kind: str, error: str) -> None:
 def enqueue_appointment_reminders(day: dt.date) -> dict:
     """Queue a reminder for every booking still active on ``day`` (run the day before, e.g. by cron
     ``flask notify reminders``). Idempotent: the record id is ``reminder:<appointment_id>``."""
-    from miniapp_api.kb.service import knowledge_base
+    from miniapp_api.guides.catalogue import published_guides
 
-    guides = knowledge_base().guides()
+    guides = published_guides()
     halls = {h["_id"]: h.get("name") for h in mongo()["halls"].find({}, {"name": 1})}
     queued = already = 0
     for appt in mongo()["appointments"].find({"date": day.isoformat(), "status": "booked"}):
