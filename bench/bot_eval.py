@@ -34,7 +34,7 @@ def check_up(session: requests.Session, rasa: str, actions: str, api: str) -> li
     for name, url, hint in [
         ("Rasa server", f"{rasa}/status", "cd bot && .venv/bin/rasa run --enable-api -m models"),
         ("action server", f"{actions}/health", "cd bot && .venv/bin/rasa run actions"),
-        ("API", f"{api}/api/v1/guides?per_page=1", "cd /work/main && .venv/bin/flask --app app run"),
+        ("API", f"{api}/api/v1/guides?per_page=1", "./scripts/run.sh (from the repository root)"),
     ]:
         try:
             session.get(url, timeout=3).raise_for_status()

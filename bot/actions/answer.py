@@ -18,7 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api_client import ApiRejected, ApiUnavailable, api
 from actions.conversation import is_payload, latest_entity, latest_intent, latest_text
 from actions.handoff import request_handoff
-from actions.texts import BUSY, CLARIFY, FIELD_HINTS, UNANSWERABLE, is_item_code
+from actions.texts import BUSY, CLARIFY, FIELD_HINTS, UNANSWERABLE
+from actions.vocabulary import is_item_code
 
 log = logging.getLogger(__name__)
 MAX_FAILURES = 2
@@ -29,7 +30,7 @@ def item_name(code: str) -> str | None:
     """The item's name for a code (GET /api/v1/guides/<code>), None if unknown."""
     if code not in _names:
         try:
-            _names[code] = api().guide(code)["name"]
+            _names[code] = api().guides.get(code)["name"]
         except ApiRejected:
             return None
     return _names[code]
@@ -37,10 +38,10 @@ def item_name(code: str) -> str | None:
 
 def ask_kb(question: str, intent: str | None) -> dict:
     """KB outcome for ``question``; adds the intent's field words when the KB saw no field."""
-    outcome = api().kb_search(question)
+    outcome = api().kb.search(question)
     hint = FIELD_HINTS.get(intent or "")
     if hint and outcome.get("status") == "answered" and outcome.get("field") is None:
-        outcome = api().kb_search(f"{question} {hint}")
+        outcome = api().kb.search(f"{question} {hint}")
     return outcome
 
 

@@ -1,4 +1,5 @@
-"""The bot's only way to the Flask API: short timeouts, one clear exception per failure kind.
+"""The bot's only way to the Flask API: one typed method per endpoint, grouped by area; short
+timeouts, one clear exception per failure kind.
 
 ``ApiUnavailable``: the API could not be reached, timed out or failed (5xx) — actions then say
 politely that the system is busy. ``ApiRejected``: the API answered with a 4xx error body
@@ -8,12 +9,16 @@ politely that the system is busy. ``ApiRejected``: the API answered with a 4xx e
 from __future__ import annotations
 
 import os
+import time
+from datetime import datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 
 DEFAULT_API_URL = "http://127.0.0.1:5000"
 DEFAULT_TIMEOUT = 3.0
+META_TTL = 60.0  # seconds: a changed hall or pattern reaches the bot within a minute
 
 
 class ApiUnavailable(Exception):
@@ -81,12 +86,92 @@ class ApiClient:
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.request("DELETE", path, **kwargs)
 
-    # -- the calls the actions make ------------------------------------------------------
-    def kb_search(self, question: str, k: int = 3) -> dict:
-        return self.get("/api/v1/kb/search", params={"q": question[:200], "k": k})
 
-    def guide(self, code: str) -> dict:
-        return self.get(f"/api/v1/guides/{code}")
+# -- the API's areas, one class each, composed on the client (as wechatpy composes its APIs) ---------
+class _Area:
+    def __init__(self, client: ApiClient) -> None:
+        self._client = client
+
+
+class MetaApi(_Area):
+    """GET /api/v1/meta: patterns, field ↔ intent table, halls, booking horizon, the hall clock.
+
+    Kept for ``META_TTL`` seconds; the clock is kept as an offset from this machine's clock, so the
+    hall's "now" (DEV_CLOCK included) runs on between two reads.
+    """
+
+    def __init__(self, client: ApiClient) -> None:
+        super().__init__(client)
+        self._body: dict | None = None
+        self._read_at = 0.0
+        self._clock_offset = timedelta()
+
+    def get(self) -> dict:
+        if self._body is None or time.monotonic() - self._read_at > META_TTL:
+            body = self._client.get("/api/v1/meta")
+            self._clock_offset = datetime.fromisoformat(body["clock"]["now"]) - datetime.now(timezone.utc)
+            self._body, self._read_at = body, time.monotonic()
+        return self._body
+
+    def now(self) -> datetime:
+        """The hall's current time, in the hall's time zone."""
+        body = self.get()
+        return (datetime.now(timezone.utc) + self._clock_offset).astimezone(ZoneInfo(body["clock"]["timezone"]))
+
+
+class KbApi(_Area):
+    def search(self, question: str, k: int = 3) -> dict:
+        return self._client.get("/api/v1/kb/search", params={"q": question[:200], "k": k})
+
+
+class GuidesApi(_Area):
+    def get(self, code: str) -> dict:
+        return self._client.get(f"/api/v1/guides/{code}")
+
+
+class BookingApi(_Area):
+    def slots(self, hall_id: str, item_code: str, day: str) -> list[dict]:
+        body = self._client.get(f"/api/v1/halls/{hall_id}/slots", params={"item_code": item_code, "date": day})
+        return body.get("slots", [])
+
+    def book(self, token: str, body: dict, idempotency_key: str) -> dict:
+        return self._client.post("/api/v1/appointments", token=token, json=body,
+                                 headers={"Idempotency-Key": idempotency_key})  # fmt: skip
+
+    def mine(self, token: str) -> Any:
+        return self._client.get("/api/v1/appointments", token=token)
+
+    def cancel(self, token: str, appointment_id: str) -> None:
+        self._client.delete(f"/api/v1/appointments/{appointment_id}", token=token)
+
+
+class CasesApi(_Area):
+    def lookup(self, case_no: str, factor: str) -> dict:
+        return self._client.get("/api/v1/cases/lookup", params={"case_no": case_no, "factor": factor})
+
+
+class AppealsApi(_Area):
+    def file(self, body: dict) -> dict:
+        return self._client.post("/api/v1/appeals", json=body)
+
+
+class HandoffsApi(_Area):
+    def create(self, body: dict) -> dict:
+        return self._client.post("/api/v1/handoffs", json=body)
+
+
+class Api(ApiClient):
+    """The client the actions use: ``api().kb.search(…)``, ``api().booking.book(…)`` …"""
+
+    def __init__(self, base_url: str | None = None, timeout: float | None = None) -> None:
+        super().__init__(base_url, timeout)
+        self.meta = MetaApi(self)
+        self.kb = KbApi(self)
+        self.guides = GuidesApi(self)
+        self.booking = BookingApi(self)
+        self.cases = CasesApi(self)
+        self.appeals = AppealsApi(self)
+        self.handoffs = HandoffsApi(self)
 
 
 def _error_body(resp: requests.Response) -> dict:
@@ -98,14 +183,14 @@ def _error_body(resp: requests.Response) -> dict:
     return error if isinstance(error, dict) else {}
 
 
-_client: ApiClient | None = None
+_client: Api | None = None
 
 
-def api() -> ApiClient:
+def api() -> Api:
     """The process-wide client (API_URL read on first use)."""
     global _client
     if _client is None:
-        _client = ApiClient()
+        _client = Api()
     return _client
 
 

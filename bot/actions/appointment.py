@@ -1,7 +1,8 @@
-"""Booking an appointment at the main hall: appointment_form (item, date, slot, confirm).
+"""Booking an appointment: appointment_form (item, date, slot, confirm).
 
-The rules are the resident API's: GET /api/v1/halls/<hall>/slots says which days are open and
-how many places each slot has; POST /api/v1/appointments books with the resident's token.
+The rules are the resident API's: its meta says which hall and how far ahead, GET
+/api/v1/halls/<hall>/slots which days are open and how many places each slot has, POST
+/api/v1/appointments books with the resident's token; its error codes become the replies.
 """
 
 from __future__ import annotations
@@ -16,18 +17,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api_client import ApiRejected, ApiUnavailable, api
 from actions.conversation import resident_token
 from actions.dates import is_slot_label, parse_date, pick_slot, today
-from actions.texts import BUSY, CLARIFY, LOGIN_FIRST, is_item_code
+from actions.texts import BUSY, CLARIFY, LOGIN_FIRST, error_text
+from actions.vocabulary import default_hall, hall_name, is_item_code, last_bookable_date
 
 log = logging.getLogger(__name__)
-HALL_ID = "jc-main"
-BOOKING_DAYS_AHEAD = 30
 RESET = ["date", "slot", "confirm"]
 
 
 def free_slots(item_code: str, day: str) -> list[dict]:
     """The day's slots for the item (raises ApiRejected closed_day etc., ApiUnavailable)."""
-    body = api().get(f"/api/v1/halls/{HALL_ID}/slots", params={"item_code": item_code, "date": day})
-    return body.get("slots", [])
+    return api().booking.slots(default_hall(), item_code, day)
 
 
 def reset_events() -> list[dict[str, Any]]:
@@ -51,13 +50,21 @@ class ValidateAppointmentForm(FormValidationAction):
     def name(self) -> str:
         return "validate_appointment_form"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        # every check needs the API's facts (patterns, clock, horizon): without the API, say so once
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return []
+
     def validate_item(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         value = str(value or "").strip()
         try:
             if is_item_code(value):
-                guide = api().guide(value)
+                guide = api().guides.get(value)
                 return {"item": guide["code"], "item_name": guide["name"]}
-            outcome = api().kb_search(value)
+            outcome = api().kb.search(value)
         except ApiRejected:
             dispatcher.utter_message(text="没有找到这个事项，请换个说法，比如“护照”“身份证换领”。")
             return {"item": None}
@@ -75,15 +82,19 @@ class ValidateAppointmentForm(FormValidationAction):
         return {"item": None}
 
     def validate_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
-        day = parse_date(value)
+        try:
+            day, last = parse_date(value), last_bookable_date()
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return {"date": None}
         if day is None:
             dispatcher.utter_message(text="没听清是哪一天，请说“明天”“周三”或“12月3日”这样的日期。")
             return {"date": None}
         if day < today():
-            dispatcher.utter_message(text="不能预约已经过去的日期，请换一天。")
+            dispatcher.utter_message(text=error_text("date_past"))
             return {"date": None}
-        if (day - today()).days > BOOKING_DAYS_AHEAD:
-            dispatcher.utter_message(text=f"只能预约 {BOOKING_DAYS_AHEAD} 天以内的日期，请换一天。")
+        if last is not None and day > last:
+            dispatcher.utter_message(text=f"现在最远能预约到 {last.isoformat()}，请换一个更近的日期。")
             return {"date": None}
         item = tracker.get_slot("item")
         if not is_item_code(item):
@@ -126,11 +137,7 @@ class ValidateAppointmentForm(FormValidationAction):
 
 
 def _closed_text(exc: ApiRejected) -> str:
-    if exc.code == "closed_day":
-        return "那天大厅不办公（周末或节假日），请换一个工作日。"
-    if exc.code == "holiday_schedule_unknown":
-        return "那天的节假日安排还没公布，暂时不能预约，请换一个近一点的日期。"
-    return f"这一天不能预约：{exc.message or exc.code}"
+    return error_text(exc.code, f"这一天不能预约：{exc.message or exc.code}", exc.status)
 
 
 class ActionAskAppointmentFormSlot(Action):
@@ -158,7 +165,11 @@ class ActionAskAppointmentFormConfirm(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         name = tracker.get_slot("item_name") or tracker.get_slot("item")
         when = f"{tracker.get_slot('date')} {tracker.get_slot('slot')}"
-        text = f"请确认预约：{name}，{when}，江川市市民服务中心。确认预约吗？"
+        try:
+            where = hall_name(default_hall())
+        except ApiUnavailable:
+            where = "服务大厅"
+        text = f"请确认预约：{name}，{when}，{where}。确认预约吗？"
         dispatcher.utter_message(text=text, buttons=[{"title": "确认", "payload": "/affirm"},
                                                      {"title": "取消", "payload": "/deny"}])  # fmt: skip
         return []
@@ -176,11 +187,16 @@ class ActionSubmitAppointment(Action):
         if not token:
             dispatcher.utter_message(text=LOGIN_FIRST, json_message={"status": "login_required"})
             return reset_events()
-        body = {"hall_id": HALL_ID, "item_code": tracker.get_slot("item"),
+        try:
+            hall_id = default_hall()
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return reset_events()
+        body = {"hall_id": hall_id, "item_code": tracker.get_slot("item"),
                 "date": tracker.get_slot("date"), "slot": tracker.get_slot("slot")}  # fmt: skip
         key = f"bot:{tracker.sender_id}:{body['item_code']}:{body['date']}:{body['slot']}"
         try:
-            booked = api().post("/api/v1/appointments", token=token, json=body, headers={"Idempotency-Key": key})
+            booked = api().booking.book(token, body, key)
         except ApiUnavailable:
             dispatcher.utter_message(text=BUSY)
             return reset_events()
@@ -188,11 +204,11 @@ class ActionSubmitAppointment(Action):
             if exc.status == 401:
                 dispatcher.utter_message(text=LOGIN_FIRST, json_message={"status": "login_required"})
             else:
-                dispatcher.utter_message(text=f"预约没有成功：{exc.message or exc.code}")
+                dispatcher.utter_message(text=f"预约没有成功：{error_text(exc.code, exc.message, exc.status)}")
             return reset_events()
         dispatcher.utter_message(
             text=(f"预约成功！{booked.get('item_name') or body['item_code']}，{booked['date']} {booked['slot']}，"
-                  f"江川市市民服务中心。签到码：{booked['checkin_code']}（到大厅后凭签到码取号）。"),
+                  f"{hall_name(hall_id)}。签到码：{booked['checkin_code']}（到大厅后凭签到码取号）。"),
             json_message={"status": "booked", "appointment_id": booked.get("appointment_id")},
         )
         return reset_events()

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api_client import ApiRejected, ApiUnavailable, api
 from actions.conversation import latest_entity, resident_token
 from actions.dates import parse_date
-from actions.texts import BUSY, LOGIN_FIRST
+from actions.texts import BUSY, LOGIN_FIRST, error_text
 
 
 def _rows(body: Any) -> list[dict]:
@@ -41,19 +41,18 @@ class ActionCancelAppointment(Action):
 
     def _cancel(self, dispatcher: CollectingDispatcher, token: str, appointment_id: str) -> list[dict[str, Any]]:
         try:
-            api().delete(f"/api/v1/appointments/{appointment_id}", token=token)
+            api().booking.cancel(token, appointment_id)
         except ApiRejected as exc:
-            reason = {409: "已过取消截止时间或已签到，不能再取消", 404: "没有找到这条预约"}.get(exc.status, exc.message)
-            dispatcher.utter_message(text=f"取消没有成功：{reason}。")
+            dispatcher.utter_message(text=f"取消没有成功：{error_text(exc.code, exc.message, exc.status)}")
             return []
         dispatcher.utter_message(text="已为您取消这条预约。", json_message={"status": "cancelled"})
         return []
 
     def _offer(self, dispatcher: CollectingDispatcher, tracker: Tracker, token: str) -> list[dict[str, Any]]:
         try:
-            rows = _rows(api().get("/api/v1/appointments", token=token))
+            rows = _rows(api().booking.mine(token))
         except ApiRejected as exc:
-            dispatcher.utter_message(text=LOGIN_FIRST if exc.status == 401 else f"查询预约失败：{exc.message}")
+            dispatcher.utter_message(text=error_text(exc.code, exc.message, exc.status))
             return []
         said = latest_entity(tracker, "date")
         day = parse_date(said["value"]) if said else None

@@ -52,7 +52,7 @@ class ActionSubmitComplaint(Action):
         body = {"what": tracker.get_slot("complaint_what"), "where": tracker.get_slot("complaint_where"),
                 "contact": tracker.get_slot("complaint_contact"), "session_id": tracker.sender_id}  # fmt: skip
         try:
-            appeal = api().post("/api/v1/appeals", json=body)
+            appeal = api().appeals.file(body)
         except ApiUnavailable:
             dispatcher.utter_message(text="抱歉，系统繁忙，投诉暂时没能提交。请稍后再试，或拨打 12345 热线反映。")
             return done

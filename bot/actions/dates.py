@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-CITY_TZ = ZoneInfo("Asia/Shanghai")
 WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
             "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}  # fmt: skip
 RELATIVE = {"今天": 0, "今日": 0, "明天": 1, "明儿": 1, "明日": 1, "后天": 2, "大后天": 3}
@@ -18,7 +16,10 @@ _CLOCK = re.compile(r"(上午|早上|中午|下午)?\s*(\d{1,2})(?:[:：](\d{2})
 
 
 def today() -> date:
-    return datetime.now(CITY_TZ).date()
+    """The hall's today, from the API's clock (so DEV_CLOCK moves "明天" too)."""
+    from actions.vocabulary import hall_today  # the API client is not needed to parse a given date
+
+    return hall_today()
 
 
 def parse_date(text: str | None, base: date | None = None) -> date | None:

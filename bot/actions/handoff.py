@@ -20,7 +20,7 @@ def request_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
     """Mark the conversation for a human (used by the handoff action and after repeated failures)."""
     body = {"session_id": tracker.sender_id, "reason": reason, "transcript": transcript(tracker)}
     try:
-        api().post("/api/v1/handoffs", json=body)
+        api().handoffs.create(body)
     except (ApiUnavailable, ApiRejected) as exc:
         log.warning("handoff for %s not recorded: %s", tracker.sender_id, exc)
         dispatcher.utter_message(text=HANDOFF_BUSY, json_message={"status": "handoff_failed"})

@@ -12,6 +12,7 @@ reachable, the YAML files in ../guides/. Run: ``.venv/bin/python scripts/generat
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -23,6 +24,9 @@ import yaml
 BOT_DIR = Path(__file__).resolve().parent.parent
 GUIDES_DIR = BOT_DIR.parent / "guides"
 OUT_FILE = BOT_DIR / "data" / "nlu" / "items_generated.yml"
+# Written by the API's `flask kb build` beside the jieba dictionary: its code patterns, never typed here.
+VOCABULARY_FILE = BOT_DIR / "jieba_dict" / "vocabulary.json"
+REGEX_ENTITIES = {"case_number": "case_no"}  # NLU entity → the API's pattern name
 TIMEOUT = 3.0
 
 # (intent, templates); {a} is an annotated item mention. Kept modest so training stays fast.
@@ -105,6 +109,9 @@ def render(guides: list[dict], seed: int = 42) -> str:
             for template in rng.sample(templates, min(PER_TEMPLATE_GROUP, len(templates))):
                 mention = rng.choice(names_by_item[code])
                 lines.append("    - " + template.format(a=f"[{mention}](item)"))
+    patterns = json.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))["patterns"]
+    for entity, name in REGEX_ENTITIES.items():
+        lines += [f"- regex: {entity}", "  examples: |", f"    - {patterns[name]}"]
     lines += ["- lookup: item", "  examples: |"]
     lines += [f"    - {text}" for text in sorted(by_code, key=lambda t: (-len(t), t))]
     for code in sorted(names_by_item):

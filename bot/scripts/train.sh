@@ -15,7 +15,7 @@ fi
 printf '\n\033[1m==> bot: generating data/nlu/items_generated.yml from the guides\033[0m\n'
 .venv/bin/python scripts/generate_nlu.py
 
-printf '\n\033[1m==> bot: rasa train (about 40 s on 2 cores)\033[0m\n'
+printf '\n\033[1m==> bot: rasa train (progress below)\033[0m\n'
 started=$(date +%s)
 .venv/bin/rasa train --fixed-model-name bot --out models "$@"
 echo "bot: model models/bot.tar.gz trained in $(( $(date +%s) - started )) s"

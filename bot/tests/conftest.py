@@ -3,7 +3,10 @@ and HTTP mocked with ``responses`` (no API needed)."""
 
 from __future__ import annotations
 
+import json
 import sys
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +18,30 @@ from rasa_sdk.executor import CollectingDispatcher
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `actions` is importable as in the server
 
 from actions import answer  # noqa: E402
-from actions.api_client import reset_client  # noqa: E402
+from actions.api_client import api, reset_client  # noqa: E402
 
 API = "http://api.test"
 TOKEN = "tok-resident-1"
+VOCABULARY = Path(__file__).resolve().parent.parent / "jieba_dict" / "vocabulary.json"
+HALL_NOW = "2026-11-30T09:00:00+08:00"  # a Monday morning in the hall
+
+
+def meta_body(now: str = HALL_NOW, last_bookable: str | None = "2026-12-09") -> dict:
+    """GET /api/v1/meta as the API answers it; the patterns and tables are the API's own file."""
+    if not VOCABULARY.exists():
+        raise RuntimeError(f"{VOCABULARY} is missing: it is written by `flask --app app kb build`")
+    return {**json.loads(VOCABULARY.read_text(encoding="utf-8")),
+            "halls": [{"hall_id": "jc-main", "name": "江川市市民服务中心"}], "default_hall": "jc-main",
+            "booking": {"days_ahead": 7, "unit": "working_days", "release_hour": 8, "cancel_cutoff_minutes": 60,
+                        "last_bookable_date": last_bookable},
+            "clock": {"now": now, "today": now[:10], "timezone": "Asia/Shanghai", "dev_clock": False}}  # fmt: skip
+
+
+def prime_meta(body: dict) -> None:
+    """Give the client a meta read just now (as if GET /api/v1/meta had answered ``body``)."""
+    meta = api().meta
+    meta._body, meta._read_at = body, time.monotonic()
+    meta._clock_offset = datetime.fromisoformat(body["clock"]["now"]) - datetime.now(timezone.utc)
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +50,7 @@ def api_url(monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("API_TIMEOUT", "0.5")
     reset_client()
     answer._names.clear()
+    prime_meta(meta_body())
     yield API
     reset_client()
 

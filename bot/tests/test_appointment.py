@@ -64,6 +64,12 @@ def test_validate_date_rejects_the_past(dispatcher, tracker_factory):
     assert "过去" in texts(dispatcher)[0]
 
 
+def test_validate_date_beyond_the_apis_horizon_names_the_last_day(dispatcher, tracker_factory):
+    # meta (conftest): the API takes bookings up to 2026-12-09 (its 7 working days), not "30 days"
+    result = ValidateAppointmentForm().validate_date("12月10日", dispatcher, tracker_factory(), {})
+    assert result == {"date": None} and "2026-12-09" in texts(dispatcher)[0]
+
+
 def test_validate_date_rejects_gibberish(dispatcher, tracker_factory):
     assert ValidateAppointmentForm().validate_date("随便", dispatcher, tracker_factory(), {}) == {"date": None}
 
@@ -132,7 +138,7 @@ def test_submit_full_slot_says_why(http, dispatcher, tracker_factory):
     http.post(f"{API}/api/v1/appointments", status=409,
               json={"error": {"code": "slot_full", "message": "该时段已约满", "field": "slot"}})
     ActionSubmitAppointment().run(dispatcher, tracker_factory(slots=BOOKING, token=TOKEN), {})
-    assert "该时段已约满" in texts(dispatcher)[0]
+    assert "已约满" in texts(dispatcher)[0]
 
 
 def test_submit_api_down(http, dispatcher, tracker_factory):

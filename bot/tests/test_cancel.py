@@ -44,11 +44,21 @@ def test_button_cancels(http, dispatcher, tracker_factory):
     assert texts(dispatcher) == ["已为您取消这条预约。"]
 
 
-def test_after_cutoff(http, dispatcher, tracker_factory):
-    http.delete(f"{API}/api/v1/appointments/ap1", status=409, json={"error": {"code": "too_late", "message": "x"}})
+def _refused(http, dispatcher, tracker_factory, code: str) -> str:
+    http.delete(f"{API}/api/v1/appointments/ap1", status=409, json={"error": {"code": code, "message": "x"}})
     run(dispatcher, tracker_factory("/x", "cancel_appointment", token=TOKEN,
                                     entities=[{"entity": "appointment_id", "value": "ap1"}]))
-    assert "截止" in texts(dispatcher)[0]
+    return texts(dispatcher)[0]
+
+
+def test_after_cutoff(http, dispatcher, tracker_factory):
+    reply = _refused(http, dispatcher, tracker_factory, "cancel_cutoff_passed")
+    assert "截止" in reply and "已签到" not in reply
+
+
+def test_not_cancellable_is_told_apart_from_the_cutoff(http, dispatcher, tracker_factory):
+    reply = _refused(http, dispatcher, tracker_factory, "not_cancellable")
+    assert "已签到" in reply and "截止" not in reply
 
 
 def test_nothing_to_cancel(http, dispatcher, tracker_factory):

@@ -18,6 +18,7 @@ from flask import current_app
 from miniapp_api.conversation import rasa_client
 from miniapp_api.conversation.chat import fallback_intent, resolve_item
 from miniapp_api.core.errors import ValidationFailed
+from miniapp_api.core.pii import mask_pii
 from miniapp_api.core.stores import mongo, rds, rkey
 from miniapp_api.core.vocabulary import CASE_NO_PATTERN, INTENT_FIELDS, KB_INTENTS
 from miniapp_api.guides.catalogue import published_guides
@@ -114,8 +115,13 @@ def suggest(call_id: str, text: str) -> dict:
             e["item_code"] = resolve_item(str(e["value"])) if e.get("value") else None
 
     actions = _next_actions(intent["name"], entities, guides.get(item_code) if item_code else None, outcome.status)
-    _remember(ctx_key, transcript_key, text, intent["name"], item_code, guides)
-    return {"call_id": call_id, "intent": intent, "entities": entities, "suggestions": suggestions,
+    turn_id = uuid.uuid4().hex[:12]
+    for s in suggestions:
+        s["turn_id"] = turn_id  # feedback on a suggestion names the utterance it answered
+    answered = [[s["item_code"], s.get("field")] for s in suggestions]
+    _remember(ctx_key, transcript_key, {"id": turn_id, "text": text, "intent": intent["name"], "item_code": item_code,
+                                        "suggested": answered}, guides)  # fmt: skip
+    return {"call_id": call_id, "turn_id": turn_id, "intent": intent, "entities": entities, "suggestions": suggestions,
             "next_actions": actions, "item_code": item_code,
             "status": "answered" if carried else outcome.status}  # fmt: skip
 
@@ -134,10 +140,10 @@ def _next_actions(intent: str | None, entities: list[dict], guide: dict | None, 
     return actions
 
 
-def _remember(ctx_key: str, transcript_key: str, text: str, intent: str | None, item_code: str | None,
-              guides: dict) -> None:  # fmt: skip
+def _remember(ctx_key: str, transcript_key: str, turn: dict, guides: dict) -> None:
     ttl = current_app.config["AGENT_CALL_TTL"]
-    turn = {"at": _now().isoformat(), "text": text, "intent": intent, "item_code": item_code}
+    turn = {"at": _now().isoformat(), **turn}
+    item_code, intent = turn["item_code"], turn["intent"]
     pipe = rds().pipeline(transaction=True)
     if item_code:
         pipe.hset(ctx_key, mapping={"item_code": item_code, "item_name": guides[item_code]["name"]})
@@ -153,18 +159,36 @@ def transcript(call_id: str) -> list[dict]:
     return [json.loads(t) for t in rds().lrange(rkey("call", call_id), 0, -1)]
 
 
+def _answered_question(turns: list[dict], suggestion: dict) -> str | None:
+    """The utterance the suggestion answered: the turn it names, else the latest turn that suggested this
+    item and field (not merely the last thing the caller said)."""
+    if suggestion.get("turn_id"):
+        for turn in turns:
+            if turn.get("id") == suggestion["turn_id"]:
+                return turn["text"]
+        raise ValidationFailed("no such turn in this call", "suggestion.turn_id")
+    wanted = [suggestion["item_code"], suggestion.get("field")]
+    for top_only in (True, False):  # the turn where it was the first suggestion, else any that offered it
+        for turn in reversed(turns):
+            offered = turn.get("suggested") or []
+            if wanted in (offered[:1] if top_only else offered):
+                return turn["text"]
+    return next((t["text"] for t in reversed(turns) if t.get("item_code") == suggestion["item_code"]), None)
+
+
 def record_feedback(call_id: str, suggestion: dict, verdict: str, edited_text: str | None, agent: str) -> dict:
     """Keep the agent's verdict on a suggestion with the question it answered (for guide editors)."""
     if suggestion["item_code"] not in published_guides():
         raise ValidationFailed(f"unknown item {suggestion['item_code']!r}", "suggestion.item_code")
     if verdict == "edited" and not (edited_text or "").strip():
         raise ValidationFailed("an edited suggestion needs the text the agent said", "edited_text")
-    turns = transcript(call_id)
-    question = next((t["text"] for t in reversed(turns) if t.get("item_code") == suggestion["item_code"]),
-                    turns[-1]["text"] if turns else None)  # fmt: skip
+    question = _answered_question(transcript(call_id), suggestion)
+    # Guide editors read these: ID and phone numbers the caller said are masked before they are stored.
+    question = mask_pii(question) if question else question
     doc = {"_id": uuid.uuid4().hex, "call_id": call_id, "question": question,
            "item_code": suggestion["item_code"], "field": suggestion.get("field"), "verdict": verdict,
-           "edited_text": (edited_text or "").strip() or None, "agent": agent, "created_at": _now()}  # fmt: skip
+           "edited_text": mask_pii((edited_text or "").strip()) or None, "agent": agent,
+           "created_at": _now()}  # fmt: skip
     mongo()["agent_feedback"].insert_one(doc)
     return {"feedback_id": doc["_id"], "question": question, "verdict": verdict}
 

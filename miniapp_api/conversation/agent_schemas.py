@@ -38,10 +38,12 @@ class SuggestionSchema(Schema):
     answer = fields.String()
     score = fields.Float()
     carried_over = fields.Boolean(metadata={"description": "the item comes from earlier in the call"})
+    turn_id = fields.String(metadata={"description": "the utterance this suggestion answers"})
 
 
 class SuggestResponseSchema(Schema):
     call_id = fields.String()
+    turn_id = fields.String(metadata={"description": "this utterance's id in the call"})
     intent = fields.Nested(IntentSchema)
     entities = fields.List(fields.Nested(EntitySchema))
     suggestions = fields.List(fields.Nested(SuggestionSchema))
@@ -54,6 +56,8 @@ class SuggestResponseSchema(Schema):
 class SuggestionRefSchema(Schema):
     item_code = fields.String(required=True, validate=validate.Length(1, 20))
     field = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(FIELDS))
+    turn_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32),
+                            metadata={"description": "the suggestion's turn_id: the question it answered"})
 
 
 class FeedbackRequestSchema(Schema):

@@ -96,6 +96,22 @@ def test_feedback_is_kept_with_the_question_and_counted(client, admin, agent, rs
     assert any(r["edited_text"] == "护照工本费120元，可以扫码支付" for r in summary["recent"])
 
 
+def test_feedback_names_the_question_the_suggestion_answered_not_the_last_utterance(client, agent, rsps):
+    first = _suggest(client, agent, "护照多少钱", call_id="call-q")
+    fee = next(s for s in first["suggestions"] if s["field"] == "fee")
+    _suggest(client, agent, "那要多久能拿到", call_id="call-q")  # the caller went on; the agent adopts the fee answer
+    by_turn = client.post("/api/v1/agent/feedback", headers=agent, json={
+        "call_id": "call-q", "suggestion": {"item_code": fee["item_code"], "field": "fee", "turn_id": fee["turn_id"]},
+        "verdict": "adopted"})
+    assert by_turn.status_code == 201 and by_turn.get_json()["question"] == "护照多少钱"
+    without_turn = client.post("/api/v1/agent/feedback", headers=agent, json={
+        "call_id": "call-q", "suggestion": {"item_code": "GR-006", "field": "fee"}, "verdict": "adopted"})
+    assert without_turn.get_json()["question"] == "护照多少钱"
+    unknown = client.post("/api/v1/agent/feedback", headers=agent, json={
+        "call_id": "call-q", "suggestion": {"item_code": "GR-006", "turn_id": "nope"}, "verdict": "adopted"})
+    assert unknown.status_code == 400 and unknown.get_json()["error"]["field"] == "suggestion.turn_id"
+
+
 @pytest.mark.parametrize("payload, field", [
     ({"call_id": "c", "suggestion": {"item_code": "GR-006"}, "verdict": "meh"}, "verdict"),
     ({"call_id": "c", "suggestion": {"item_code": "GR-006"}, "verdict": "edited"}, "edited_text"),
