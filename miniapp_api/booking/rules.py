@@ -11,7 +11,7 @@ import datetime as dt
 from flask import current_app
 
 from miniapp_api.core.clock import hall_tz, now_local
-from miniapp_api.core.errors import Forbidden, Unprocessable
+from miniapp_api.core.errors import Conflict, Forbidden, Unprocessable
 from miniapp_api.core.stores import mongo
 from miniapp_api.halls.calendar import workday_calendar
 from miniapp_api.halls.halls import slot_bounds
@@ -19,7 +19,6 @@ from miniapp_api.halls.halls import slot_bounds
 HOLIDAY_NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
                  "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
                  "Mid-autumn Festival": "中秋节"}
-MAX_DAYS_AHEAD = 45  # calendar days; beyond this a date is outside any booking window
 
 
 
@@ -59,6 +58,14 @@ def opens_at(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(day - dt.timedelta(days=1), release, tzinfo=hall_tz())
 
 
+def calendar_days_bound() -> int:
+    """Calendar days beyond which no date can be inside the BOOKING_DAYS_AHEAD working-day window:
+    weekends plus the longest run of holidays (Spring Festival with its weekends: 9 days). Saves
+    counting working days (and asking for unknown years' schedules) for dates far off."""
+    n = current_app.config["BOOKING_DAYS_AHEAD"]
+    return n + 2 * (n // 5 + 1) + 9
+
+
 def window_state(date: dt.date, now: dt.datetime) -> str:
     """'past', 'open' or 'not_yet_open' for a (working) date."""
     today = now.date()
@@ -66,7 +73,7 @@ def window_state(date: dt.date, now: dt.datetime) -> str:
         return "past"
     if date == today:
         return "open"
-    if (date - today).days > MAX_DAYS_AHEAD:
+    if (date - today).days > calendar_days_bound():
         return "not_yet_open"
     ahead = workday_calendar().workdays_between(today, date)
     allowed = current_app.config["BOOKING_DAYS_AHEAD"]
@@ -114,3 +121,30 @@ def blocked_error(until: str) -> Forbidden:
         f"{until} 前暂停在线预约；如需办理可到大厅现场取号",
         None, code="booking_blocked",
     )
+
+
+def ensure_cancellable(date: dt.date, slot: str, booked_at: dt.datetime | None, now: dt.datetime) -> None:
+    """Online cancel is open until BOOKING_CANCEL_CUTOFF_MINUTES before the slot starts. A booking made
+    after that point (a same-day booking shortly before its slot) may still be cancelled within
+    BOOKING_CANCEL_GRACE_MINUTES of being made — a mistaken booking must not be stuck — but never once
+    the slot has begun. Else 409 cancel_cutoff_passed."""
+    cfg = current_app.config
+    start = slot_start(date, slot)
+    cutoff = start - dt.timedelta(minutes=cfg["BOOKING_CANCEL_CUTOFF_MINUTES"])
+    if now < cutoff:
+        return
+    grace = dt.timedelta(minutes=cfg["BOOKING_CANCEL_GRACE_MINUTES"])
+    if booked_at is not None and now < start:  # booked_at: the hall clock when booked (MongoDB keeps UTC, naive)
+        made = booked_at if booked_at.tzinfo else booked_at.replace(tzinfo=dt.UTC)
+        if cutoff <= made <= now <= made + grace:
+            return
+    raise Conflict(f"距预约时段开始不足{cfg['BOOKING_CANCEL_CUTOFF_MINUTES']}分钟，已不能在线取消"
+                   f"（在此之后的新预约可在{cfg['BOOKING_CANCEL_GRACE_MINUTES']}分钟内、时段开始前取消）",
+                   "appointment_id", code="cancel_cutoff_passed")  # fmt: skip
+
+
+def ensure_no_show_due(date: dt.date, slot: str, now: dt.datetime) -> None:
+    """A no-show can only be recorded once the slot has begun (three no-shows block booking for weeks)."""
+    if now < slot_start(date, slot):
+        raise Conflict(f"预约时段 {date.isoformat()} {slot} 尚未开始，不能记为爽约", "appointment_id",
+                       code="not_yet_due")  # fmt: skip

@@ -8,7 +8,7 @@ import datetime as dt
 from flask import current_app
 from flask_smorest import Blueprint
 
-from miniapp_api.booking.rules import MAX_DAYS_AHEAD, window_state
+from miniapp_api.booking.rules import calendar_days_bound, window_state
 from miniapp_api.core.clock import hall_tz, now_local
 from miniapp_api.core.errors import ApiError
 from miniapp_api.core.vocabulary import vocabulary_document
@@ -22,7 +22,7 @@ def last_bookable_date(now: dt.datetime) -> str | None:
     """The latest date a resident can book now (None when the holiday schedule is not known that far)."""
     calendar, last = workday_calendar(), None
     try:
-        for offset in range(MAX_DAYS_AHEAD + 1):
+        for offset in range(calendar_days_bound() + 1):
             day = now.date() + dt.timedelta(days=offset)
             if calendar.is_workday(day) and window_state(day, now) == "open":
                 last = day
