@@ -1,1 +1,1 @@
-"""appeals"""
+"""Appeals (诉求): filed by residents, the bot and the hotline; worked off by departments."""

@@ -1,1 +1,1 @@
-"""cases"""
+"""Case progress (办件进度): the case state machine, back-office events, lookup, supervision lamps."""

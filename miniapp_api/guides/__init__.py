@@ -1,1 +1,1 @@
-"""guides"""
+"""Guides for residents and staff: the published-catalogue reader, guide pages, bundles, the edition workflow."""

@@ -1,1 +1,1 @@
-"""halls"""
+"""Hall facts: halls and their categories, windows and slots; the working-day calendar; time-limit lamps."""

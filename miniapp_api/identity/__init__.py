@@ -1,1 +1,1 @@
-"""identity"""
+"""Who is asking: resident sessions and profiles (WeChat login), staff accounts and roles."""

@@ -1,1 +1,1 @@
-"""notify"""
+"""Notifications to residents: WeChat subscribe messages sent by the RQ worker, reminders."""

@@ -1,1 +1,1 @@
-"""system"""
+"""Operations and shared facts: health checks and GET /api/v1/meta."""
