@@ -1,0 +1,35 @@
+// The call screen: as the caller's words grow, ask for suggestions (debounced, the latest request wins) and
+// show them without a button. window.suggestLog keeps {chars, sent, shown} per refresh for tests and the
+// benchmark (keystroke → shown suggestion).
+(function () {
+  "use strict";
+  var form = document.getElementById("caller-form");
+  if (!form) { return; }
+  var box = document.getElementById("caller-text"), out = document.getElementById("suggestions");
+  var timer = null, seq = 0;
+  window.suggestLog = [];
+  function refresh(typedAt) {
+    var text = box.value.trim();
+    if (!text) { return; }
+    var mine = ++seq, sent = performance.now();
+    fetch(form.dataset.suggest, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": document.body.dataset.csrf },
+      body: "text=" + encodeURIComponent(text)
+    }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
+      if (html === null || mine !== seq) { return; }  // an older answer must not replace a newer one
+      out.innerHTML = html;
+      if (window.htmx) { window.htmx.process(out); }
+      window.suggestLog.push({ chars: text.length, typed: typedAt, sent: sent, shown: performance.now() });
+    }).catch(function () {});
+  }
+  box.addEventListener("input", function () {
+    var typedAt = performance.now();
+    clearTimeout(timer);
+    timer = setTimeout(function () { refresh(typedAt); }, 250);
+  });
+  out.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest(".btn-copy");
+    if (b && navigator.clipboard) { navigator.clipboard.writeText(b.dataset.copy).catch(function () {}); }
+  });
+})();
