@@ -13,6 +13,7 @@ Start the three first (API :5000, `rasa run --enable-api` :5005, `rasa run actio
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -98,6 +99,9 @@ def main() -> int:
     args = parser.parse_args()
 
     session = requests.Session()
+    token = os.environ.get("RASA_TOKEN", "")  # Rasa and its REST channel answer only with the run's RASA_TOKEN
+    session.headers["Authorization"] = f"Bearer {token}"
+    session.params = {"token": token}
     problems = check_up(session, args.rasa, args.actions, args.api)
     if problems:
         print("bot_eval: cannot run, the services are not all up:\n  " + "\n  ".join(problems), file=sys.stderr)

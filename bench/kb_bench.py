@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--no-catalogue", action="store_true", help="skip the real-catalogue section")
     args = parser.parse_args(argv)
     cfg = Config()
     guides, errors = read_guides(Path(cfg.GUIDES_DIR))
@@ -161,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         b50, b99 = latency(big_base.search, all_questions[:30], 1)
         print(f"latency at {len(big)} items (ms): ours p50 {p50:.3f} p99 {p99:.3f}; "
               f"baseline p50 {b50:.1f} p99 {b99:.1f}; baseline/ours p50 ratio {b50 / p50:.0f}x")
+    if not args.no_catalogue:  # the 64 guides plus the Guangdong export in one index (bench/catalogue_bench.py)
+        from bench import catalogue_bench
+
+        catalogue_bench.main([])
     return 0
 
 

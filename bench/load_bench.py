@@ -10,9 +10,11 @@ end) and bench/hello_app.py. Then:
    the same slot at once → booked, refusals by status and code, 5xx, p50/p99 latency. Twice: "warm",
    each client having loaded the slot list over the keep-alive connection it then books on (what a
    mini-program page does), and "cold", each booking on a new connection; each run is followed by
-   the same burst of GET /hello against the bare app (the floor of this server on this machine);
-2. throughput of GET /api/v1/guides/GR-006, GET /api/v1/cases/lookup (a seeded demo case) and the
-   hello-world, with a fixed number of requests each; the ratio is against the best hello-world run.
+   the same burst of GET /hello against the bare app (the floor of this server on this machine), and
+   the verdict is the storm's p99 over the floor's (target ≤ 3×);
+2. throughput of GET /api/v1/guides/GR-006 and GET /api/v1/cases/lookup (a seeded demo case) against
+   their floors, with a fixed number of requests each, best of N rounds: the bare hello-world for the
+   guide, the hello-world doing one Redis MGET for the lookup (target ≥ 85 % each).
 Only loopback traffic, bounded request counts; both servers are stopped at the end.
 
 The client (aiohttp, one process) shares the 2 CPUs with the servers and Redis; with 2 workers it
@@ -29,6 +31,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import secrets
 import signal
 import socket
 import statistics
@@ -42,7 +45,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HALL, ITEM = "jc-main", "GR-006"
-TARGETS = {"booked": 20, "p99_ms": 200.0, "ratio": 0.70}
+# Issue 13's targets, as ratios to a floor measured in the same run (absolute times vary with the machine):
+# storm p99 at most 3× the same burst on the bare hello-world; guide detail at least 85 % of the bare
+# hello-world's throughput; case lookup at least 85 % of the hello-world doing one Redis MGET.
+TARGETS = {"booked": 20, "storm_ratio": 3.0, "guide_ratio": 0.85, "lookup_ratio": 0.85}
 
 
 def bench_app():
@@ -222,7 +228,8 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def report_storm(results: list[tuple[int, float, str]], capacity: int, left: int, verdicts: bool = True) -> None:
+def report_storm(results: list[tuple[int, float, str]], capacity: int, left: int) -> float:
+    """Prints the storm's outcome; returns its p99 (ms)."""
     booked = sum(1 for st, _, _ in results if st == 201)
     refusals = Counter(f"{st} {code}" for st, _, code in results if st != 201)
     fives = sum(1 for st, _, _ in results if st >= 500 or st == 0)
@@ -233,18 +240,24 @@ def report_storm(results: list[tuple[int, float, str]], capacity: int, left: int
     for what, n in refusals.most_common():
         print(f"  refused       {n} × {what}")
     print(f"  5xx / failed  {fives}   (target 0)  {verdict(fives == 0)}")
-    target = f"(target p99 ≤ {TARGETS['p99_ms']:.0f} ms)  {verdict(p99 <= TARGETS['p99_ms'])}" if verdicts else ""
-    print(f"  latency       p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {max(latencies):.0f} ms {target}")
+    print(f"  latency       p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {max(latencies):.0f} ms")
+    return p99
 
 
-def report_throughput(rows: list[tuple[str, dict]], ceiling: float) -> None:
-    print(f"  {'endpoint':44} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}  vs bare")
-    for name, r in rows:
-        ratio = r["rps"] / ceiling
+def report_throughput(rows: list[tuple[str, dict, str | None]]) -> None:
+    """rows: (name, result, floor name or None); each ratio is to the floor measured in this run."""
+    by_name = {name: r for name, r, _ in rows}
+    targets = {"hello-world (bare Flask ceiling)": TARGETS["guide_ratio"],
+               "hello-world + one Redis MGET": TARGETS["lookup_ratio"]}
+    print(f"  {'endpoint':44} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}  vs its floor")
+    for name, r, floor in rows:
         errors = f"  non-200: {dict(r['non_200'])}" if r["non_200"] else ""
-        target = f"  (target ≥ {TARGETS['ratio']:.0%}) {verdict(ratio >= TARGETS['ratio'])}"
-        mark = "" if name.startswith("hello") else target
-        print(f"  {name:44} {r['rps']:8.0f} {r['p50']:7.1f} {r['p99']:7.1f}  {ratio:6.0%}{mark}{errors}")
+        mark = ""
+        if floor:
+            ratio = r["rps"] / by_name[floor]["rps"]
+            mark = f"  {ratio:5.0%} of {floor.split(' (')[0]} (target ≥ {targets[floor]:.0%}) " \
+                   f"{verdict(ratio >= targets[floor])}"
+        print(f"  {name:44} {r['rps']:8.0f} {r['p50']:7.1f} {r['p99']:7.1f}{mark}{errors}")
 
 
 def cleanup_redis(url: str, prefix: str) -> int:
@@ -282,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     env = {**os.environ, "DEV_LOGIN": "1", "REDIS_PREFIX": prefix, "REDIS_URL": redis_url,
            "BENCH_SLOT_CAPACITY": str(args.capacity), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env.setdefault("SECRET_KEY", secrets.token_urlsafe(48))  # the API refuses the published default
     # Every lookup comes from one client address; only failed lookups count against the guessing
     # limit, so the product's limit applies here unchanged (a 429 would show up as non-200).
     if args.lookup_limit is not None:
@@ -313,28 +327,30 @@ def main(argv: list[str] | None = None) -> int:
             slots_url = f"{api}/api/v1/halls/{HALL}/slots?item_code={ITEM}&date={day}"
             results = asyncio.run(burst("POST", f"{api}/api/v1/appointments", booking, slots_url if warm else None,
                                         spread))  # fmt: skip
-            report_storm(results, args.capacity, asyncio.run(slot_left(api, day, slot)), verdicts=not spread)
+            p99 = report_storm(results, args.capacity, asyncio.run(slot_left(api, day, slot)))
             floor = [ms for _, ms, _ in asyncio.run(burst("GET", f"{hello}/hello", [{}] * args.clients,
                                                          f"{hello}/hello" if warm else None, spread))]
             print(f"  floor         the same requests as GET /hello on the bare app: "
                   f"p50 {statistics.median(floor):.0f} ms, p99 {percentile(floor, 0.99):.0f} ms")
+            if not spread:  # the verdict is on the simultaneous bursts
+                ratio = p99 / percentile(floor, 0.99)
+                print(f"  p99 / floor   {ratio:.1f}×   (target ≤ {TARGETS['storm_ratio']:.0f}×)  "
+                      f"{verdict(ratio <= TARGETS['storm_ratio'])}")
 
         print(f"\nThroughput: {args.requests} GETs each after 200 warm-up, {args.concurrency} keep-alive connections, "
               f"best of {args.rounds} rounds")
         lookup = f"{api}/api/v1/cases/lookup?case_no={case_no}&factor={factor}"
-        runs = [("hello-world (bare Flask ceiling)", f"{hello}/hello"),
-                ("hello-world + one Redis MGET", f"{hello}/hello-redis"),
-                (f"GET /api/v1/guides/{ITEM}", f"{api}/api/v1/guides/{ITEM}"),
-                ("GET /api/v1/cases/lookup (demo case)", lookup)]
+        bare, mget = "hello-world (bare Flask ceiling)", "hello-world + one Redis MGET"
+        runs = [(bare, f"{hello}/hello", None), (mget, f"{hello}/hello-redis", None),
+                (f"GET /api/v1/guides/{ITEM}", f"{api}/api/v1/guides/{ITEM}", bare),
+                ("GET /api/v1/cases/lookup (demo case)", lookup, mget)]
         best: dict[str, dict] = {}
         for _ in range(args.rounds):  # best of N rounds: other load on the machine only ever slows a run down
-            for name, url in runs:
+            for name, url, _ in runs:
                 result = asyncio.run(throughput(url, args.requests, args.concurrency))
                 if name not in best or result["rps"] > best[name]["rps"]:
                     best[name] = result
-        rows = list(best.items())
-        ceiling = rows[0][1]["rps"]
-        report_throughput(rows, ceiling)
+        report_throughput([(name, best[name], floor) for name, _, floor in runs])
     finally:
         for proc in servers:
             stop_server(proc)

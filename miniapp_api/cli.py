@@ -1,5 +1,5 @@
 """Flask CLI: ``flask seed``, ``flask guides validate|export``, ``flask kb build|search``, ``flask staff create``,
-``flask notify …``."""
+``flask notify …``, ``flask catalogue import|template|incomplete``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from miniapp_api.appeals.cli import appeals_cli
 from miniapp_api.catalogue.files import read_guides, write_guide
+from miniapp_api.catalogue.seeding import seed_guides_if_empty
+from miniapp_api.guides.catalogue_cli import catalogue_cli
 from miniapp_api.notify.cli import notify_cli
 
 guides_cli = AppGroup("guides", help="Validate and export the service guides.")
@@ -75,14 +78,16 @@ def kb_search(text: str, k: int) -> None:
 
 @staff_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["editor", "publisher", "admin", "agent", "backoffice"]), default="admin")
+@click.option("--role", type=click.Choice(["editor", "publisher", "admin", "agent", "backoffice", "dispatcher",
+                                           "department"]), default="admin")
+@click.option("--department", "departments", multiple=True, help="role department: a department it handles (repeat)")
 @click.password_option()
-def staff_create(username: str, role: str, password: str) -> None:
+def staff_create(username: str, role: str, password: str, departments: tuple[str, ...]) -> None:
     """Create a staff account (with MONGO_URI set; the in-memory store lives in one process)."""
     from miniapp_api.core.stores import mongo
     from miniapp_api.identity.staff import create_staff
 
-    user = create_staff(mongo(), username, password, role)
+    user = create_staff(mongo(), username, password, role, list(departments))
     click.echo(f"created {user['role']} {user['username']}")
 
 
@@ -105,18 +110,8 @@ def seed_command() -> None:
     click.echo(json.dumps(startup.seed(current_app._get_current_object()), ensure_ascii=False))
 
 
-def seed_guides_if_empty() -> None:
-    """The knowledge base needs published guides: an empty database (the in-memory default, which
-    each process has to itself) gets the guide files first."""
-    from miniapp_api.catalogue.repo import GuideRepository
-    from miniapp_api.core.stores import mongo
-
-    repo = GuideRepository(mongo())
-    if repo.guides.estimated_document_count() == 0:
-        repo.seed(current_app.config["GUIDES_DIR"], current_app.config["SYNONYMS_FILE"])
-
 
 def init_app(app: Flask) -> None:
-    for group in (guides_cli, kb_cli, staff_cli, notify_cli):
+    for group in (guides_cli, kb_cli, staff_cli, notify_cli, appeals_cli, catalogue_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_command)

@@ -56,3 +56,14 @@ ensure_bot_env() {
     touch bot/.venv/.installed
   fi
 }
+
+# The API refuses a missing or default SECRET_KEY. Development and the test command get a generated one,
+# kept in var/ (not in git) so that hashes made before a restart still match.
+ensure_dev_secret() {
+  if [ -z "${SECRET_KEY:-}" ]; then
+    mkdir -p var
+    [ -s var/dev-secret-key ] || .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))' > var/dev-secret-key
+    SECRET_KEY="$(cat var/dev-secret-key)"
+    export SECRET_KEY
+  fi
+}

@@ -28,11 +28,11 @@ def make_staff(client, admin_headers: dict, role: str, username: str | None = No
     """Factory: create a staff account with ``role`` and return its Authorization header."""
     username = username or f"{role}-{uuid.uuid4().hex[:6]}"
     response = client.post(
-        "/api/v1/staff/users", json={"username": username, "password": "password-123", "role": role},
+        "/api/v1/staff/users", json={"username": username, "password": "Window-desk-passphrase-2026", "role": role},
         headers=admin_headers,
     )
     assert response.status_code == 201, response.get_json()
-    return staff_token(client, username, "password-123")
+    return staff_token(client, username, "Window-desk-passphrase-2026")
 
 
 def edited_guide(client, source: str, **changes) -> dict:

@@ -19,6 +19,9 @@ import requests
 DEFAULT_API_URL = "http://127.0.0.1:5000"
 DEFAULT_TIMEOUT = 3.0
 META_TTL = 60.0  # seconds: a changed hall or pattern reaches the bot within a minute
+# A "token" of this form names the chat conversation; the API acts for the resident of its live turn.
+TURN_PREFIX = "turn:"
+CONVERSATION_HEADER, BOT_TOKEN_HEADER = "X-Chat-Conversation", "X-Bot-Token"
 
 
 class ApiUnavailable(Exception):
@@ -56,7 +59,10 @@ class ApiClient:
     ) -> Any:
         """JSON body of a 2xx answer (None for 204); raises ApiUnavailable or ApiRejected."""
         all_headers = dict(headers or {})
-        if token:
+        if token and token.startswith(TURN_PREFIX):  # act within a live chat turn (see conversation.py)
+            all_headers[CONVERSATION_HEADER] = token[len(TURN_PREFIX):]
+            all_headers[BOT_TOKEN_HEADER] = os.environ.get("BOT_API_TOKEN", "")
+        elif token:
             all_headers["Authorization"] = f"Bearer {token}"
         try:
             resp = self.session.request(
@@ -146,18 +152,22 @@ class BookingApi(_Area):
 
 
 class CasesApi(_Area):
-    def lookup(self, case_no: str, factor: str) -> dict:
-        return self._client.get("/api/v1/cases/lookup", params={"case_no": case_no, "factor": factor})
+    def lookup(self, case_no: str, factor: str, token: str | None = None) -> dict:
+        return self._client.get("/api/v1/cases/lookup", params={"case_no": case_no, "factor": factor}, token=token)
 
 
 class AppealsApi(_Area):
-    def file(self, body: dict) -> dict:
-        return self._client.post("/api/v1/appeals", json=body)
+    def file(self, body: dict, token: str | None = None) -> dict:
+        return self._client.post("/api/v1/appeals", json=body, token=token)
+
+    def types(self) -> list[dict]:
+        """The appeal types: code, label, days (reply limit in working days), words, hint."""
+        return self._client.get("/api/v1/appeals/types")["types"]
 
 
 class HandoffsApi(_Area):
-    def create(self, body: dict) -> dict:
-        return self._client.post("/api/v1/handoffs", json=body)
+    def create(self, body: dict, token: str | None = None) -> dict:
+        return self._client.post("/api/v1/handoffs", json=body, token=token)
 
 
 class Api(ApiClient):

@@ -1,4 +1,4 @@
-"""Reading what the conversation holds: the resident's token, the transcript, item mentions."""
+"""Reading what the conversation holds: who the turn acts for, the transcript, item mentions."""
 
 from __future__ import annotations
 
@@ -6,20 +6,25 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.api_client import TURN_PREFIX
+
 TRANSCRIPT_LIMIT = 50  # the last turns are what the agent needs; keeps the handoff body small
 
 
 def resident_token(tracker: Tracker) -> str | None:
-    """The session token the chat channel passed as message metadata (latest user turn that had one)."""
+    """What lets an action act for the resident in THIS turn, or None when this turn is not signed in.
+
+    Never a bearer token (the tracker keeps no token, and an earlier turn's never counts): the credential
+    names the conversation, and the API acts for the resident of its live turn record, which the API wrote
+    from this turn's own credentials (miniapp_api.identity.chat_identity)."""
     meta = (tracker.latest_message or {}).get("metadata") or {}
-    if meta.get("resident_token"):
-        return str(meta["resident_token"])
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            token = (event.get("metadata") or {}).get("resident_token")
-            if token:
-                return str(token)
-    return None
+    return turn_credential(tracker) if meta.get("signed_in") else None
+
+
+def turn_credential(tracker: Tracker) -> str:
+    """The conversation's credential for calls that need no sign-in but must name the chat user (lookups,
+    complaints, handoffs): the API counts guesses per chat session and address, not per action server."""
+    return f"{TURN_PREFIX}{tracker.sender_id}"
 
 
 def transcript(tracker: Tracker, limit: int = TRANSCRIPT_LIMIT) -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api_client import ApiRejected, ApiUnavailable, api
-from actions.conversation import transcript
+from actions.conversation import transcript, turn_credential
 from actions.texts import HANDOFF_BUSY, HANDOFF_DONE
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def request_handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: 
     """Mark the conversation for a human (used by the handoff action and after repeated failures)."""
     body = {"session_id": tracker.sender_id, "reason": reason, "transcript": transcript(tracker)}
     try:
-        api().handoffs.create(body)
+        api().handoffs.create(body, token=turn_credential(tracker))  # the API knows this conversation's turn
     except (ApiUnavailable, ApiRejected) as exc:
         log.warning("handoff for %s not recorded: %s", tracker.sender_id, exc)
         dispatcher.utter_message(text=HANDOFF_BUSY, json_message={"status": "handoff_failed"})

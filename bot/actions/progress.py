@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api_client import ApiRejected, ApiUnavailable, api
+from actions.conversation import turn_credential
 from actions.texts import BUSY, error_text, progress_reply
 from actions.vocabulary import find_case_number, find_factor, hall_time
 
@@ -46,7 +47,8 @@ class ActionSubmitProgress(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         done = [SlotSet("case_number", None), SlotSet("factor", None)]
         try:
-            case = api().cases.lookup(tracker.get_slot("case_number"), tracker.get_slot("factor"))
+            case = api().cases.lookup(tracker.get_slot("case_number"), tracker.get_slot("factor"),
+                                      token=turn_credential(tracker))  # counted per chat user, not per bot
             reply = progress_reply(case, hall_time)
         except ApiUnavailable:
             dispatcher.utter_message(text=BUSY)

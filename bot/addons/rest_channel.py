@@ -1,7 +1,7 @@
 """The REST channel the API talks to, plus a fix for a per-turn cost in Rasa 3.6.
 
-``RestInput`` is Rasa's own REST channel unchanged (same name, so the URL stays
-``/webhooks/rest/webhook`` and message ``metadata`` is passed through to the actions).
+``RestInput`` is Rasa's own REST channel (same name, so the URL stays ``/webhooks/rest/webhook`` and
+message ``metadata`` is passed through to the actions) that answers only callers with RASA_TOKEN.
 
 Importing this module (credentials.yml names it, so ``rasa run`` imports it) also replaces
 ``RemoteAction._validate_action_result``: Rasa 3.6 calls ``jsonschema.validate`` on every action
@@ -12,6 +12,8 @@ schema with a validator compiled once, so behaviour is the same and the cost is 
 
 from __future__ import annotations
 
+import hmac
+import os
 from typing import Any
 
 from jsonschema import ValidationError
@@ -19,6 +21,8 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.rest import RestInput as _RasaRestInput
 from rasa.shared.constants import DOCS_BASE_URL
+from sanic.exceptions import Unauthorized as SanicUnauthorized
+from sanic.request import Request
 
 _validator: Any = None
 
@@ -44,5 +48,22 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 RemoteAction._validate_action_result = _validate_action_result
 
 
+def token_ok(given: str, expected: str) -> bool:
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
 class RestInput(_RasaRestInput):
-    """Rasa's REST channel (``/webhooks/rest/webhook``)."""
+    """Rasa's REST channel (``/webhooks/rest/webhook``), answering only the API.
+
+    Rasa's ``--auth-token`` guards its HTTP API (trackers, /model/parse) but not channel webhooks, so this
+    channel checks the same secret itself: ``Authorization: Bearer $RASA_TOKEN``. Without RASA_TOKEN every
+    message is refused (fail closed). The sender id and metadata the API sends carry no resident token.
+    """
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        # The first thing the webhook handler does with a request: refuse it here, before any tracker is touched.
+        header = req.headers.get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else ""
+        if not token_ok(given, os.environ.get("RASA_TOKEN", "")):
+            raise SanicUnauthorized("the REST channel only answers the API (Authorization: Bearer <RASA_TOKEN>)")
+        return await super()._extract_sender(req)

@@ -5,6 +5,8 @@ set -euo pipefail
 BOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$BOT_DIR"
 export RASA_TELEMETRY_ENABLED=false
+# endpoints.yml names ${ACTIONS_TOKEN}; Rasa refuses to read it when the variable is unset
+export ACTIONS_TOKEN="${ACTIONS_TOKEN:-bot-tests-only}"
 
 printf '\n\033[1m==> bot: action tests (pytest)\033[0m\n'
 .venv/bin/python -m pytest -q tests

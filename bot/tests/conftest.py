@@ -75,7 +75,7 @@ def make_tracker(
     sender_id: str = "wx-session-1",
 ) -> Tracker:
     """A tracker whose latest user message is ``text`` classified as ``intent``."""
-    metadata = {"resident_token": token} if token else {}
+    metadata = {"signed_in": True} if token else {}  # the API sends no token: only whether this turn is signed in
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": entities or [],
               "metadata": metadata}  # fmt: skip
     history = list(events or []) + [{"event": "user", "text": text, "parse_data": latest, "metadata": metadata}]

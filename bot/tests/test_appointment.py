@@ -36,10 +36,11 @@ def test_start_without_token_asks_to_log_in(dispatcher, tracker_factory):
     assert "小程序" in texts(dispatcher)[0]
 
 
-def test_start_with_token_in_an_earlier_turn(dispatcher, tracker_factory):
-    earlier = [{"event": "user", "text": "你好", "metadata": {"resident_token": TOKEN}}]
+def test_an_earlier_signed_in_turn_does_not_sign_this_one_in(dispatcher, tracker_factory):
+    # issue 13: a turn's identity comes from that turn alone, never from what earlier turns carried
+    earlier = [{"event": "user", "text": "你好", "metadata": {"signed_in": True, "resident_token": TOKEN}}]
     events = ActionStartAppointment().run(dispatcher, tracker_factory("约明天", "book_appointment", events=earlier), {})
-    assert slot_events(events)["logged_in"] is True
+    assert slot_events(events)["logged_in"] is False
 
 
 def test_validate_item_code_and_free_text(http, dispatcher, tracker_factory):
@@ -120,7 +121,9 @@ def test_submit_books_with_the_token(http, dispatcher, tracker_factory):
     tracker = tracker_factory("确认", "affirm", slots=BOOKING, token=TOKEN)
     events = ActionSubmitAppointment().run(dispatcher, tracker, {})
     request = http.calls[0].request
-    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    # no bearer token: the conversation, whose live turn the API checks, and the bot's service token
+    assert "Authorization" not in request.headers
+    assert request.headers["X-Chat-Conversation"] == "wx-session-1" and "X-Bot-Token" in request.headers
     assert request.headers["Idempotency-Key"]
     assert json.loads(request.body) == {"hall_id": "jc-main", "item_code": "GR-006", "date": "2026-12-01",
                                         "slot": "10:00-11:00"}  # fmt: skip

@@ -10,7 +10,7 @@ import responses
 
 from actions.api_client import ApiClient, ApiRejected, ApiUnavailable
 from actions.dates import parse_date, pick_slot
-from conftest import API
+from conftest import API, meta_body
 from scripts.generate_nlu import mentions, read_guide_files, render
 
 MONDAY = date(2026, 11, 30)
@@ -73,7 +73,9 @@ def test_generator_output_is_valid_nlu(tmp_path):
 
     data = yaml.safe_load(render(GUIDES))
     kinds = {next(iter(block)) for block in data["nlu"]}
-    assert kinds == {"intent", "lookup", "synonym"}
+    assert kinds == {"intent", "lookup", "synonym", "regex"}
+    case_regex = next(b for b in data["nlu"] if b.get("regex") == "case_number")["examples"]
+    assert case_regex.strip() == "- " + meta_body()["patterns"]["case_no"]  # the API's pattern, not typed here
     lookup = next(b for b in data["nlu"] if b.get("lookup") == "item")["examples"]
     assert lookup.splitlines()[0] == "- 居民身份证换领"  # longest first
     synonyms = {b["synonym"]: b["examples"] for b in data["nlu"] if "synonym" in b}

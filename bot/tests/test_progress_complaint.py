@@ -64,13 +64,70 @@ def test_complaint_validation(dispatcher, tracker_factory):
 
 
 def test_complaint_creates_an_appeal(http, dispatcher, tracker_factory):
-    http.post(f"{API}/api/v1/appeals", status=201, json={"appeal_no": "TS2026112800012"})
-    slots = {"complaint_what": "窗口态度差不给办", "complaint_where": "A07窗口", "complaint_contact": "13912345678"}
-    events = ActionSubmitComplaint().run(dispatcher, tracker_factory(slots=slots), {})
-    assert json.loads(http.calls[0].request.body) == {"what": "窗口态度差不给办", "where": "A07窗口",
+    http.post(f"{API}/api/v1/appeals", status=201, json={"appeal_no": "TS2026112800012", "type_label": "投诉",
+                                                          "due_on": "2026-12-14"})  # fmt: skip
+    slots = {"complaint_type": "投诉", "complaint_what": "窗口态度差不给办", "complaint_where": "A07窗口",
+             "complaint_contact": "13912345678"}  # fmt: skip
+    events = ActionSubmitComplaint().run(dispatcher, tracker_factory(slots=slots, token="tok-1"), {})
+    assert json.loads(http.calls[0].request.body) == {"what": "窗口态度差不给办", "where": "A07窗口", "type": "投诉",
                                                       "contact": "13912345678", "session_id": "wx-session-1"}
-    assert "TS2026112800012" in texts(dispatcher)[0]
-    assert set(slot_events(events).values()) == {None}
+    # the conversation's live turn decides whose appeal it is; no resident token leaves the tracker
+    assert http.calls[0].request.headers["X-Chat-Conversation"] == "wx-session-1"
+    assert "TS2026112800012" in texts(dispatcher)[0] and "投诉" in texts(dispatcher)[0]
+    assert "2026-12-14" in texts(dispatcher)[0]
+    assert set(slot_events(events).values()) == {None} and "complaint_type" in slot_events(events)
+
+
+TYPES = [{"code": "consult", "label": "咨询", "days": 3, "words": ["咨询", "问一下"], "hint": "了解政策"},
+         {"code": "help", "label": "求助", "days": 5, "words": ["求助", "帮忙"], "hint": ""},
+         {"code": "complaint", "label": "投诉", "days": 10, "words": ["投诉", "举报"], "hint": ""},
+         {"code": "suggestion", "label": "建议", "days": 15, "words": ["建议"], "hint": ""}]  # fmt: skip
+
+
+@pytest.fixture
+def types_api(http):
+    from actions.complaint import reset_types
+
+    reset_types()
+    http.get(f"{API}/api/v1/appeals/types", json={"types": TYPES})
+    yield http
+    reset_types()
+
+
+@pytest.mark.parametrize("said,label", [
+    ("投诉", "投诉"), ("我要举报", "投诉"), ("complaint", "投诉"), ("想问一下", "咨询"), ("建议", "建议"),
+    ("投诉还是建议说不清", None), ("嗯", None),
+])  # fmt: skip
+def test_complaint_type_is_one_of_the_apis_types(types_api, dispatcher, tracker_factory, said, label):
+    result = ValidateComplaintForm().validate_complaint_type(said, dispatcher, tracker_factory(), {})
+    assert result == {"complaint_type": label}
+    if label is None:
+        assert "咨询" in texts(dispatcher)[0] and "建议" in texts(dispatcher)[0]
+
+
+def test_the_type_is_taken_from_the_message_that_started_the_form(types_api, dispatcher, tracker_factory):
+    form = ValidateComplaintForm()
+    assert form.extract_complaint_type(dispatcher, tracker_factory("我要投诉"), {}) == {"complaint_type": "投诉"}
+    assert form.extract_complaint_type(dispatcher, tracker_factory("我要反映个事"), {}) == {}
+    asked = tracker_factory("求助", slots={"requested_slot": "complaint_type"})
+    assert form.extract_complaint_type(dispatcher, asked, {}) == {"complaint_type": "求助"}
+    known = tracker_factory("还有个建议", slots={"complaint_type": "投诉"})
+    assert form.extract_complaint_type(dispatcher, known, {}) == {}  # an answer later does not change it
+    assert len(types_api.calls) == 1  # the types are read once, then kept
+
+
+def test_the_type_question_states_each_deadline(types_api, dispatcher, tracker_factory):
+    from actions.complaint import ActionAskComplaintType
+
+    ActionAskComplaintType().run(dispatcher, tracker_factory(), {})
+    assert "投诉（10 个工作日内答复）" in texts(dispatcher)[0]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["咨询", "求助", "投诉", "建议"]
+
+
+def test_the_place_must_say_where(dispatcher, tracker_factory):
+    form = ValidateComplaintForm()
+    assert form.validate_complaint_where("楼下", dispatcher, tracker_factory(), {}) == {"complaint_where": None}
+    assert "门牌" in texts(dispatcher)[0] or "小区" in texts(dispatcher)[0]
 
 
 def test_complaint_api_down(http, dispatcher, tracker_factory):

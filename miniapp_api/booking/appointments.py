@@ -1,8 +1,12 @@
 """Appointments: atomic reservation in Redis (one Lua script), persistence in MongoDB, cancel and
-no-shows. The Redis counters and their rebuild from MongoDB are in booking_counters.
+no-shows. The Redis counters and their rebuild from MongoDB are in booking.counters, a seat's steps
+around the MongoDB write in booking.seats, the repair of interrupted ones in booking.sweeper.
 
 MongoDB is the record; Redis holds only counters derived from it. A reservation first takes the
-seat in Redis, then inserts the appointment; if the insert fails the seat is given back.
+seat in Redis as *pending*, then inserts the appointment and confirms the seat; if the insert fails
+the seat is given back, and if the process dies in between the sweeper settles it. A cancel is
+noted in Redis first, then written to MongoDB, then the seat is given back. Appointments with status
+``void`` (a reservation that could not stand) are kept for the record and shown to nobody.
 """
 
 from __future__ import annotations
@@ -14,19 +18,20 @@ import secrets
 import time
 import uuid
 
-from flask import current_app
+from pymongo.errors import DuplicateKeyError
 
 from miniapp_api.booking import lua as keys
-from miniapp_api.booking.counters import (
-    ACTIVE_STATUSES,
-    IDEMPOTENCY_TTL,
-    ensure_counters,
-    store_block,
+from miniapp_api.booking import seats
+from miniapp_api.booking.counters import ACTIVE_STATUSES, store_block
+from miniapp_api.booking.rules import (
+    ensure_bookable,
+    ensure_cancellable,
+    ensure_no_show_due,
+    seconds_until_day_over,
 )
-from miniapp_api.booking.rules import blocked_error, ensure_bookable, seconds_until_day_over, slot_start
 from miniapp_api.core.clock import now_local
 from miniapp_api.core.errors import Conflict, NotFound, Unavailable, ValidationFailed
-from miniapp_api.core.stores import mongo, rds, rds_coalesced
+from miniapp_api.core.stores import mongo, rds
 from miniapp_api.guides.catalogue import item_name
 from miniapp_api.halls.halls import category_of_item, get_hall
 
@@ -66,45 +71,35 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
 
     appointment_id = uuid.uuid4().hex
     day = date.isoformat()
-    key_list = [keys.ready_key(), keys.idem_key(resident_id, idempotency_key or "-"),
-                keys.active_key(resident_id, body["item_code"]), keys.daily_key(resident_id, day),
-                keys.seats_key(hall["_id"], category["code"], day, slot), keys.blocked_key(resident_id)]
     # The no-show block is a Redis key (set when a no-show is recorded, rebuilt with the counters)
     # checked inside the script: a rush of first-time bookers never waits for a MongoDB query.
-    args = [appointment_id, int(hall["capacity"].get(category["code"], 0)), current_app.config["BOOKING_DAILY_CAP"],
-            seconds_until_day_over(date), IDEMPOTENCY_TTL, "1" if idempotency_key else "0", now.date().isoformat()]
-    for _ in range(3):
-        outcome, ref, *generation = keys.reserve(rds(), rds_coalesced(), key_list, args)
-        if outcome != "rebuild":
-            break
-        ensure_counters()
-    else:
-        raise Unavailable("booking counters are being rebuilt, please retry", None)
-
+    seat = seats.seat(appointment_id, resident_id, body["item_code"], hall["_id"], category["code"], day, slot,
+                      int(hall["capacity"].get(category["code"], 0)), idempotency_key, seconds_until_day_over(date),
+                      now.date().isoformat())
+    outcome, ref, generation = seats.take(seat)
     if outcome == "replay":
         return _replay(ref, body), True
-    if outcome == "blocked":
-        raise blocked_error(ref)
-    if outcome == "already_booked":
-        raise Conflict("您已预约过该事项，请先取消原预约再重新预约", "item_code", code="already_booked")
-    if outcome == "daily_cap":
-        cap = current_app.config["BOOKING_DAILY_CAP"]
-        raise Conflict(f"每人每天最多预约{cap}个号，{day} 已达上限", "date", code="daily_cap_reached")
-    if outcome == "slot_full":
-        raise Conflict(f"{day} {slot} 已约满，请选择其他时段", "slot", code="slot_full")
+    if outcome != "ok":
+        raise seats.refusal(outcome, ref, seat)
 
     doc = {"_id": appointment_id, "resident_id": resident_id, "hall_id": hall["_id"], "item_code": body["item_code"],
            "item_name": item_name(body["item_code"]), "category": category["code"], "date": day, "slot": slot,
-           "status": "booked", "checkin_code": _checkin_code(), "created_at": dt.datetime.now(dt.UTC),
+           "status": "booked", "checkin_code": _checkin_code(), "created_at": dt.datetime.now(dt.UTC), "booked_at": now,
            "idempotency_key": idempotency_key}
     try:
         mongo()["appointments"].insert_one(doc)
+    except DuplicateKeyError:  # this request took so long that the sweeper gave the seat back and took the id
+        log.warning("appointment %s: the reservation expired before it was saved", appointment_id)
+        raise Unavailable("预约保存超时，名额已退回，请重新预约", None) from None
     except Exception:
         log.exception("appointment insert failed; giving the seat back")
-        release = keys.release_script(rds())
-        release(keys=[key_list[4], key_list[3], key_list[2], key_list[1], key_list[0]],
-                args=[appointment_id, "1", generation[0]])
+        seats.give_back(seat)
         raise Unavailable("预约暂时无法保存，名额已退回，请稍后重试", None) from None
+    refused = seats.confirm(seat, generation)
+    if refused is not None:  # Redis was rebuilt meanwhile and the seat went to someone else
+        mongo()["appointments"].update_one({"_id": appointment_id, "status": "booked"},
+                                           {"$set": {"status": "void", "void_reason": refused.code}})
+        raise refused
     return public(doc), False
 
 
@@ -134,12 +129,13 @@ def _replay(appointment_id: str, body: dict) -> dict:
 
 # -- read / cancel / no-show ---------------------------------------------------------------
 def mine(resident_id: str) -> list[dict]:
-    rows = mongo()["appointments"].find({"resident_id": resident_id}).sort([("date", -1), ("slot", -1)])
-    return [public(r) for r in rows]
+    rows = mongo()["appointments"].find({"resident_id": resident_id, "status": {"$ne": "void"}})
+    return [public(r) for r in rows.sort([("date", -1), ("slot", -1)])]
 
 
 def get_for_resident(resident_id: str, appointment_id: str) -> dict:
-    doc = mongo()["appointments"].find_one({"_id": appointment_id, "resident_id": resident_id})
+    doc = mongo()["appointments"].find_one({"_id": appointment_id, "resident_id": resident_id,
+                                            "status": {"$ne": "void"}})
     if doc is None:
         raise NotFound("appointment not found", "appointment_id")
     return doc
@@ -149,25 +145,21 @@ def cancel(resident_id: str, appointment_id: str) -> dict:
     doc = get_for_resident(resident_id, appointment_id)
     if doc["status"] != "booked":
         raise Conflict(f"预约状态为 {doc['status']}，不能取消", "appointment_id", code="not_cancellable")
-    cutoff = current_app.config["BOOKING_CANCEL_CUTOFF_MINUTES"]
-    start = slot_start(dt.date.fromisoformat(doc["date"]), doc["slot"])
-    if now_local() >= start - dt.timedelta(minutes=cutoff):
-        raise Conflict(f"距预约时段开始不足{cutoff}分钟，已不能在线取消", "appointment_id",
-                       code="cancel_cutoff_passed")
-    generation = rds().get(keys.ready_key()) or ""
+    ensure_cancellable(dt.date.fromisoformat(doc["date"]), doc["slot"], doc.get("booked_at"), now_local())
+    fields = {"seats": keys.seats_key(doc["hall_id"], doc["category"], doc["date"], doc["slot"]),
+              "daily": keys.daily_key(resident_id, doc["date"]),
+              "active": keys.active_key(resident_id, doc["item_code"]),
+              "idem": ""}  # the Idempotency-Key stays: a retry of the booking request finds the cancelled one
+    seats.note_cancel(appointment_id, fields)
     # Only the request that flips booked → cancelled gives the seat back (double cancel is safe).
     updated = mongo()["appointments"].find_one_and_update(
         {"_id": appointment_id, "status": "booked"},
         {"$set": {"status": "cancelled", "cancelled_at": dt.datetime.now(dt.UTC)}},
         return_document=True,
     )
+    seats.finish_cancel(appointment_id, fields, cancelled=updated is not None)
     if updated is None:
         raise Conflict("预约已不是待办状态", "appointment_id", code="not_cancellable")
-    release = keys.release_script(rds())
-    release(keys=[keys.seats_key(updated["hall_id"], updated["category"], updated["date"], updated["slot"]),
-                  keys.daily_key(resident_id, updated["date"]), keys.active_key(resident_id, updated["item_code"]),
-                  keys.idem_key(resident_id, updated.get("idempotency_key") or "-"), keys.ready_key()],
-            args=[appointment_id, "0", generation])
     return public(updated)
 
 
@@ -183,6 +175,7 @@ def mark_no_show(appointment_id: str, by: str | None = None) -> dict:
         raise NotFound("appointment not found", "appointment_id")
     if doc["status"] == "no_show":
         return public(doc)
+    ensure_no_show_due(dt.date.fromisoformat(doc["date"]), doc["slot"], now_local())
     updated = db["appointments"].find_one_and_update(
         {"_id": appointment_id, "status": {"$in": list(ACTIVE_STATUSES)}},
         {"$set": {"status": "no_show", "no_show_at": dt.datetime.now(dt.UTC), "no_show_by": by}},

@@ -1,6 +1,8 @@
 """Booking counters in Redis, derived from the appointments in MongoDB: seats per slot, bookings
 per resident and day, the active booking per item, idempotency keys and no-show blocks; rebuilt
-from MongoDB after Redis lost them (one worker rebuilds, the others wait), and read for the slot list.
+from MongoDB after Redis lost them or after the MongoDB they were built from was lost (the
+in-memory store of a process that ended), one worker rebuilding while the others wait; and read
+for the slot list.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import time
 import uuid
 
 from flask import current_app
+from pymongo.errors import DuplicateKeyError
 
 from miniapp_api.booking import lua as keys
 from miniapp_api.booking.rules import blocked_until, seconds_until_day_over, slot_start
@@ -20,9 +23,11 @@ from miniapp_api.core.stores import mongo, rds, rkey
 from miniapp_api.halls.halls import category_of_item, get_hall
 
 log = logging.getLogger(__name__)
-SEAT_STATUSES = ("booked", "checked_in", "served", "no_show")  # every status but cancelled holds its seat
+SEAT_STATUSES = ("booked", "checked_in", "served", "no_show")  # every status but cancelled (and void) holds its seat
 ACTIVE_STATUSES = ("booked", "checked_in")
 IDEMPOTENCY_TTL = 24 * 3600
+COUNTED_TTL = 300  # requests in flight across a rebuild settle within this (gunicorn's timeout is 30 s)
+LOCK_TTL = 30
 
 
 def store_block(client, resident_id: str, today: dt.date) -> None:
@@ -32,36 +37,93 @@ def store_block(client, resident_id: str, today: dt.date) -> None:
         client.set(keys.blocked_key(resident_id), until.isoformat(), ex=((until - today).days + 1) * 86400)
 
 
+def store_id() -> str:
+    """Names the MongoDB the counters are built from; the counters' generation starts with it.
+
+    Kept in the database itself (``meta``), so every worker and every restart on a MongoDB server
+    agree. The in-memory store is new with each process: its id is new too, and counters built from
+    a store that died with its process are rebuilt on first use — no seat of a lost appointment stays taken.
+    """
+    ext = current_app.extensions
+    if "booking_store_id" not in ext:
+        meta = mongo()["meta"]
+        doc = meta.find_one({"_id": "booking_store"})
+        if doc is None:
+            try:
+                meta.insert_one({"_id": "booking_store", "id": uuid.uuid4().hex})
+            except DuplicateKeyError:  # another worker made it first
+                pass
+            doc = meta.find_one({"_id": "booking_store"})
+        ext["booking_store_id"] = doc["id"]
+    return ext["booking_store_id"]
+
+
+def counters_ready(client=None) -> bool:
+    generation = (client or rds()).get(keys.ready_key())
+    return bool(generation) and generation.startswith(store_id() + "|")
+
+
+def _lock(client) -> str | None:
+    token = uuid.uuid4().hex
+    return token if client.set(rkey("booking", "rebuild_lock"), token, nx=True, ex=LOCK_TTL) else None
+
+
+def _unlock(client, token: str) -> None:
+    lock = rkey("booking", "rebuild_lock")
+    if client.get(lock) == token:  # not a lock that expired and was taken by another worker since
+        client.delete(lock)
+
+
 def ensure_counters(wait_seconds: float = 10.0) -> None:
-    """Make sure the counters reflect MongoDB; one worker rebuilds, the others wait for it."""
+    """Make sure the counters reflect this MongoDB; one worker rebuilds, the others wait for it."""
     client = rds()
     deadline = time.monotonic() + wait_seconds
-    while not client.exists(keys.ready_key()):
-        if client.set(rkey("booking", "rebuild_lock"), "1", nx=True, ex=30):
+    while not counters_ready(client):
+        token = _lock(client)
+        if token:
             try:
                 # Another worker may have finished a rebuild between our check and the lock:
                 # rebuilding again would pull the counters away from requests already using them.
-                if not client.exists(keys.ready_key()):
-                    rebuild_counters()
+                if not counters_ready(client):
+                    _rebuild(client)
             finally:
-                client.delete(rkey("booking", "rebuild_lock"))
+                _unlock(client, token)
             return
         if time.monotonic() > deadline:
             raise Unavailable("booking counters are being rebuilt, please retry", None)
         time.sleep(0.02)
 
 
-def rebuild_counters() -> dict:
-    """Recompute every booking counter from MongoDB (after a Redis restart or flush)."""
+def rebuild_counters(wait_seconds: float = 10.0) -> dict:
+    """Recompute every booking counter from MongoDB (admin repair), under the same lock as the automatic one."""
     client = rds()
-    client.delete(keys.ready_key())  # reservations wait (they see 'rebuild') until we are done
-    stale = list(client.scan_iter(match=rkey("booking", "*"), count=1000))
-    stale = [k for k in stale if not k.endswith(":rebuild_lock")]
+    deadline = time.monotonic() + wait_seconds
+    while (token := _lock(client)) is None:
+        if time.monotonic() > deadline:
+            raise Unavailable("a rebuild of the booking counters is already running, please retry", None,
+                              code="rebuild_in_progress")
+        time.sleep(0.05)
+    try:
+        return _rebuild(client)
+    finally:
+        _unlock(client, token)
+
+
+def _rebuild(client) -> dict:
+    """Caller holds the lock. Requests between their Redis step and their MongoDB step while this runs
+    settle by themselves (see lua.CONFIRM and lua.RELEASE): the counted set says which appointments
+    this rebuild saw holding a seat."""
+    client.delete(keys.ready_key())  # reservations and cancels wait (they see no generation) until we are done
+    locks = {rkey("booking", "rebuild_lock")}
+    stale = [k for k in client.scan_iter(match=rkey("booking", "*"), count=1000) if k not in locks]
     today = now_local().date()
+    generation = f"{store_id()}|{uuid.uuid4().hex}"
+    counted = keys.counted_key(generation)
     rows = mongo()["appointments"].find({"date": {"$gte": today.isoformat()}, "status": {"$in": list(SEAT_STATUSES)}})
     seats: dict[str, int] = {}
     daily: dict[str, int] = {}
     expiry: dict[str, int] = {}
+    ids: list[str] = []
     pipe = client.pipeline(transaction=True)
     if stale:
         pipe.delete(*stale)
@@ -72,10 +134,14 @@ def rebuild_counters() -> dict:
         seats[seat] = seats.get(seat, 0) + 1
         daily[day] = daily.get(day, 0) + 1
         expiry[seat] = expiry[day] = ttl
+        ids.append(doc["_id"])
         if doc["status"] in ACTIVE_STATUSES:
             pipe.set(keys.active_key(doc["resident_id"], doc["item_code"]), doc["_id"], ex=ttl)
     for key, count in {**seats, **daily}.items():
         pipe.set(key, count, ex=expiry[key])
+    for start in range(0, len(ids), 1000):
+        pipe.sadd(counted, *ids[start:start + 1000])
+    pipe.expire(counted, COUNTED_TTL)
     cfg = current_app.config
     since = (today - dt.timedelta(days=cfg["NO_SHOW_WINDOW_DAYS"] + cfg["NO_SHOW_BLOCK_DAYS"])).isoformat()
     no_shows = mongo()["appointments"].find({"status": "no_show", "date": {"$gte": since}}, {"resident_id": 1})
@@ -83,9 +149,10 @@ def rebuild_counters() -> dict:
         store_block(pipe, resident_id, today)
     # Retries of recent requests (whatever became of the booking) still find their appointment.
     recent = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=IDEMPOTENCY_TTL)
-    for doc in mongo()["appointments"].find({"created_at": {"$gte": recent}, "idempotency_key": {"$ne": None}}):
+    for doc in mongo()["appointments"].find({"created_at": {"$gte": recent}, "idempotency_key": {"$ne": None},
+                                             "status": {"$ne": "void"}}):
         pipe.set(keys.idem_key(doc["resident_id"], doc["idempotency_key"]), doc["_id"], ex=IDEMPOTENCY_TTL)
-    pipe.set(keys.ready_key(), uuid.uuid4().hex)  # a new generation: releases from before it are void
+    pipe.set(keys.ready_key(), generation)  # a new generation: pending entries of the old one are gone with it
     pipe.execute()
     log.info("booking counters rebuilt from MongoDB: %d slots, %d resident-days", len(seats), len(daily))
     return {"slots": len(seats), "resident_days": len(daily)}
@@ -105,6 +172,9 @@ def slots_view(hall_id: str, date: dt.date, item_code: str | None, category_code
     hall = get_hall(hall_id)
     if item_code:
         category = category_of_item(hall, item_code)
+        if category_code and category_code != category["code"]:  # both given: never answer for another queue
+            raise ValidationFailed(f"item {item_code} is served in category {category['code']}, not {category_code}",
+                                   "category")  # fmt: skip
     elif category_code:
         category = category_by_code(hall, category_code)
     else:

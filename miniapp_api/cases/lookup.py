@@ -1,15 +1,17 @@
 """Anyone may look a case up by its number plus the last 4 characters of the applicant's ID number
-or phone. Guessing is throttled per client IP and per case number.
+or phone. Guessing is throttled per target and per guesser: per case number, per client address,
+and — when known — per chat session and per resident. The address and session are the end user's:
+a lookup the bot makes names its chat turn (identity.chat_identity.requester), so one chat user's typos
+never lock the others, who all reach the API from the action server's one address. The signed-in owner
+of a case sees it without a factor and counts nothing, so strangers' failures never lock them out.
 
-Only failures count. A failure is counted and checked against the limit atomically in Redis (one
-Lua script): below the limit it is answered 404, at the limit 429. A success is answered when both
-counters were below the limit in the one MGET the lookup starts with, and counts nothing. Redis
-runs commands one at a time, so however many guesses arrive in parallel, at most the limit of
-failures are answered 404 before everything (a correct guess too) is refused, and a correct guess
-is only revealed if it was read before that. Parallel successful lookups from one address (an
-office behind one NAT) never refuse each other: nothing is held while a lookup is in flight.
-Unknown case and wrong factor answer the same 404, so the endpoint does not reveal which case
-numbers exist.
+Only failures count. A failure is counted and checked against the limits atomically in Redis (one
+Lua script, core.guess_limit): below the limit it is answered 404, at the limit 429. A success is
+answered when every counter was below the limit in the one MGET the lookup starts with, and counts
+nothing. Redis runs commands one at a time, so however many guesses arrive in parallel, at most the
+limit of failures are answered 404 before everything (a correct guess too) is refused. Parallel
+successful lookups from one address (an office behind one NAT) never refuse each other. Unknown case
+and wrong factor answer the same 404, so the endpoint does not reveal which case numbers exist.
 """
 
 from __future__ import annotations
@@ -24,28 +26,10 @@ from miniapp_api.cases.service import case_view
 from miniapp_api.core import shared_versions
 from miniapp_api.core.clock import local_today
 from miniapp_api.core.errors import NotFound, TooManyRequests, ValidationFailed
-from miniapp_api.core.stores import mongo, rds, rds_coalesced, rkey
+from miniapp_api.core.guess_limit import decide, over_limit
+from miniapp_api.core.stores import mongo, rds_coalesced, rkey
 from miniapp_api.core.vocabulary import CASE_NO_RE, FACTOR_RE
 from miniapp_api.identity.resident_auth import hash_last4
-
-# KEYS: counters (per IP, per case); ARGV: limit, window seconds, "1" for a failed attempt.
-# Returns 0 (answer it; a failure was counted) or the seconds to wait (refuse it, count nothing).
-_DECIDE = """
-for _, key in ipairs(KEYS) do
-  local n = tonumber(redis.call('GET', key) or '0')
-  if n >= tonumber(ARGV[1]) then
-    local ttl = redis.call('TTL', key)
-    if ttl < 1 then redis.call('EXPIRE', key, ARGV[2]); ttl = tonumber(ARGV[2]) end
-    return ttl
-  end
-end
-if ARGV[3] == '1' then
-  for _, key in ipairs(KEYS) do
-    if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[2]) end
-  end
-end
-return 0
-"""
 
 
 class LookupThrottled(TooManyRequests):
@@ -54,14 +38,6 @@ class LookupThrottled(TooManyRequests):
     def __init__(self, retry_after: int):
         minutes = max(1, (retry_after + 59) // 60)
         super().__init__(f"查询失败次数过多，请 {minutes} 分钟后再试", "factor", retry_after=retry_after)
-
-
-def _decide(keys: list[str], failed: bool) -> int:
-    """Run _DECIDE (EVAL, not EVALSHA: a pipeline would first ask SCRIPT EXISTS, another round trip;
-    Redis keeps the compiled script by its hash anyway)."""
-    cfg = current_app.config
-    return int(rds().eval(_DECIDE, len(keys), *keys, cfg["CASE_LOOKUP_MAX_FAILURES"],
-                          cfg["CASE_LOOKUP_WINDOW_SECONDS"], "1" if failed else "0"))  # fmt: skip
 
 
 def normalise(case_no: str, factor: str) -> tuple[str, str]:
@@ -99,25 +75,53 @@ def _view(case_no: str, token: str | None, day: str, calendar: str) -> view_cach
     return entry
 
 
-def lookup_json(case_no: str, factor: str, client_ip: str) -> bytes:
+def _counter_keys(case_no: str, who: dict) -> list[str]:
+    keys = [rkey("case_lookup", "case", case_no)]
+    if who.get("ip"):
+        keys.append(rkey("case_lookup", "ip", who["ip"]))
+    if who.get("session"):
+        keys.append(rkey("case_lookup", "session", who["session"]))
+    if who.get("resident_id"):
+        keys.append(rkey("case_lookup", "resident", who["resident_id"]))
+    return keys
+
+
+def _owner_view(case_no: str, resident_id: str) -> bytes | None:
+    """The view for the signed-in applicant of the case (no factor, nothing counted), else None."""
+    case = mongo()["cases"].find_one({"_id": case_no, "applicant.resident_id": resident_id})
+    return current_app.json.dumps(CaseViewSchema().dump(case_view(case))).encode() if case else None
+
+
+def lookup_json(case_no: str, factor: str | None, who: dict) -> bytes:
     """The public view of the case as JSON, or 404 (unknown case or wrong factor), or 429.
 
-    One MGET reads both guessing counters, the case's cache token and the shared version tokens. A
-    correct factor is answered when both counters are below the limit in that read; a wrong one
-    goes through _DECIDE, which counts it and checks the limit atomically."""
+    ``who``: {"ip", "session", "resident_id"} of the requester (any may be None). One MGET reads the
+    guessing counters, the case's cache token and the shared version tokens. A correct factor is answered
+    when every counter is below the limit in that read; a wrong one goes through guess_limit.decide, which
+    counts it and checks the limits atomically."""
+    case_no = (case_no or "").strip().upper()
+    if who.get("resident_id") and CASE_NO_RE.match(case_no):
+        own = _owner_view(case_no, who["resident_id"])
+        if own is not None:
+            return own
+    if not factor:
+        raise ValidationFailed("请输入身份证号或手机号的后 4 位（本人登录后可免输）", "factor")
     case_no, factor = normalise(case_no, factor)
-    keys = [rkey("case_lookup", "ip", client_ip or "unknown"), rkey("case_lookup", "case", case_no)]
-    by_ip, by_case, token, *versions = rds_coalesced().mget([*keys, view_cache.token_key(case_no),
-                                                  *shared_versions.version_keys()])  # fmt: skip
+    cfg = current_app.config
+    keys = _counter_keys(case_no, who)
+    limits = [cfg["CASE_LOOKUP_MAX_FAILURES"]] * len(keys)
+    window = cfg["CASE_LOOKUP_WINDOW_SECONDS"]
+    values = rds_coalesced().mget([*keys, view_cache.token_key(case_no), *shared_versions.version_keys()])
+    counts, token, versions = values[: len(keys)], values[len(keys)], values[len(keys) + 1 :]
     calendar = shared_versions.remember(versions)["calendar"]
-    if max(int(by_ip or 0), int(by_case or 0)) >= current_app.config["CASE_LOOKUP_MAX_FAILURES"]:
-        wait = _decide(keys, failed=False)  # 0 when the window ran out since the MGET
+    if over_limit(counts, limits):
+        wait, _ = decide(keys, limits, window, failed=False)  # 0 when the window ran out since the MGET
         if wait:
             raise LookupThrottled(wait)
     entry = _view(case_no, token, local_today().isoformat(), calendar)
     if entry is not None and _matches(entry.factor_hashes, factor):
         return entry.body
-    wait = _decide(keys, failed=True)
+    wait, _ = decide(keys, limits, window, failed=True)
     if wait:
         raise LookupThrottled(wait)
     raise NotFound("未找到匹配的办件，请核对办件编号和身份证号/手机号后 4 位", "case_no", code="case_not_found")

@@ -9,7 +9,8 @@ from miniapp_api.cases.lookup import lookup_json
 from miniapp_api.cases.schemas import CaseListSchema, CaseViewSchema, LookupArgs
 from miniapp_api.cases.service import cases_of_resident
 from miniapp_api.core.schemas import ErrorResponseSchema
-from miniapp_api.identity.resident_auth import require_resident
+from miniapp_api.identity.chat_identity import requester
+from miniapp_api.identity.resident_auth import current_resident, require_resident
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="Case progress (办件进度)")
 
@@ -29,7 +30,13 @@ def my_cases():
 @blp.response(200, CaseViewSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema, description="unknown case or wrong factor (not told apart)")
 @blp.alt_response(429, schema=ErrorResponseSchema, description="too many failed lookups; see Retry-After")
+@blp.doc(security=[{"bearer": []}, {}])
 def case_lookup(args: dict):
-    """Look up a case by number plus the last 4 of the applicant's ID number or phone (rate-limited)."""
-    body = lookup_json(args["case_no"], args["factor"], request.remote_addr or "")  # 429s carry Retry-After
+    """Look up a case by number plus the last 4 of the applicant's ID number or phone (rate-limited per case,
+    address, chat session and resident). The signed-in applicant may leave the factor out."""
+    resident_id = None
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        resident_id = current_resident()["resident_id"]  # a bad token is 401, not an anonymous lookup
+    who = requester(resident_id)  # a bot call: the chat user's session and address, not the action server's
+    body = lookup_json(args["case_no"], args.get("factor"), who)  # 429s carry Retry-After
     return current_app.response_class(body, mimetype="application/json")  # already dumped and cached

@@ -40,8 +40,9 @@ class CaseEventSchema(Schema):
 class LookupArgs(Schema):
     case_no = fields.String(required=True, validate=validate.Length(1, 32), metadata={"example": "JC2026112800001"})
     factor = fields.String(
-        required=True, validate=validate.Length(1, 8),
-        metadata={"description": "last 4 characters of the applicant's ID number or phone"},
+        validate=validate.Length(1, 8),
+        metadata={"description": "last 4 characters of the applicant's ID number or phone "
+                                 "(not needed by the signed-in applicant)"},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from flask import current_app
 from pymongo.errors import DuplicateKeyError
 
 from miniapp_api.cases.rules import CLOSED, STATUS_LABELS, check_transition
@@ -28,6 +29,7 @@ from miniapp_api.identity.resident_auth import (
     validate_id_number,
     validate_phone,
 )
+from miniapp_api.live.publish import publish_quietly
 from miniapp_api.notify import service as notify
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ def item_of(item_code: str) -> dict:
     guide = published_guide(item_code)
     if guide is None:
         raise ValidationFailed(f"事项编码 {item_code} 不存在或未发布", "item_code", code="unknown_item")
+    if (guide.get("time_limit") or {}).get("promised_days") is None:  # an imported guide may publish none
+        raise ValidationFailed(f"事项 {item_code} 未公布承诺时限，无法计算办件时限", "item_code", code="no_time_limit")
     return guide
 
 
@@ -158,7 +162,17 @@ def add_event(case_no: str, status: str, note: str, by: str, at: dt.datetime | N
     return updated
 
 
+def _announce(case: dict) -> None:
+    """Open supervision pages refresh (live topic ``cases``): number, status and lamp only."""
+    lamp = case_clock(case, local_today(), workday_calendar())["lamp"]
+    event = {"type": "case", "case_no": case["_id"], "status": case["status"], "lamp": lamp}
+    if lamp == "red":
+        event["message"] = f"办件 {case['_id']} 已超期（红灯）"
+    publish_quietly(rds(), current_app.config["REDIS_PREFIX"], "cases", event)
+
+
 def _notify(case: dict) -> None:
+    _announce(case)
     resident_id = (case.get("applicant") or {}).get("resident_id")
     if resident_id:
         last = case["timeline"][-1]

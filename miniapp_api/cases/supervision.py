@@ -21,6 +21,7 @@ def supervision_summary(department: str | None = None) -> dict:
     query: dict = {"department": department} if department else {}
     counts: dict[str, dict] = defaultdict(lambda: {**{lamp: 0 for lamp in LAMPS}, "open": 0, "closed": 0,
                                                    "closed_late": 0})  # fmt: skip
+    by_item: dict[tuple[str, str], dict] = defaultdict(lambda: {**{lamp: 0 for lamp in LAMPS}, "open": 0})
     overdue, provisional = [], False
     for case in mongo()["cases"].find(query):
         row = counts[case["department"]]
@@ -32,6 +33,9 @@ def supervision_summary(department: str | None = None) -> dict:
             continue
         row["open"] += 1
         row[clock["lamp"]] += 1  # "none": not accepted yet, the clock has not started
+        item = by_item[(case["item_code"], case["item_name"])]
+        item["open"] += 1
+        item[clock["lamp"]] += 1
         if clock["lamp"] == "red":
             overdue.append({"case_no": case["_id"], "item_code": case["item_code"], "item_name": case["item_name"],
                             "department": case["department"], "status": case["status"],
@@ -40,5 +44,7 @@ def supervision_summary(department: str | None = None) -> dict:
     by_department = [{"department": name, **row} for name, row in sorted(counts.items())]
     totals = {key: sum(row[key] for row in counts.values()) for key in (*LAMPS, "open", "closed", "closed_late")}
     overdue.sort(key=lambda c: (-c["overdue_working_days"], c["case_no"]))
-    return {"today": today.isoformat(), "by_department": by_department, "totals": totals, "overdue": overdue,
-            "provisional": provisional}  # fmt: skip
+    items = sorted(({"item_code": code, "item_name": name, **row} for (code, name), row in by_item.items()),
+                   key=lambda r: (-r["red"], -r["yellow"], r["item_code"]))
+    return {"today": today.isoformat(), "by_department": by_department, "by_item": items, "totals": totals,
+            "overdue": overdue, "provisional": provisional}  # fmt: skip

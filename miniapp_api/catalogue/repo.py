@@ -13,6 +13,7 @@ from pymongo.database import Database
 
 from miniapp_api.catalogue.files import read_guides
 from miniapp_api.core.audit import audit, audit_entries
+from miniapp_api.core.mongo_memory import LockedProxy, bulk_insert
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,17 @@ class GuideRepository:
         self.guides.update_one(
             {"code": code},
             {"$set": {"draft": draft, "draft_status": status, "draft_by": user, "updated_at": now()},
+             "$addToSet": {"draft_editors": user},  # four eyes: none of them may publish this draft
              "$setOnInsert": {"published": None, "published_edition": 0}},  # fmt: skip
             upsert=True,
         )
 
-    def set_draft_status(self, code: str, status: str) -> None:
-        self.guides.update_one({"code": code}, {"$set": {"draft_status": status, "updated_at": now()}})
+    def set_draft_status(self, code: str, status: str, review: dict | None = None) -> None:
+        """``review``: the reviewer's verdict kept with the draft (who rejected it, when, why)."""
+        changes = {"draft_status": status, "updated_at": now()}
+        if review is not None:
+            changes["review"] = review
+        self.guides.update_one({"code": code}, {"$set": changes})
 
     def publish(self, code: str, guide: dict, user: str, note: str) -> int:
         record = self.guides.find_one({"code": code}) or {}
@@ -121,10 +127,71 @@ class GuideRepository:
         self.guides.update_one(
             {"code": code},
             {"$set": {"published": guide, "published_edition": edition, "draft": None,
-                      "draft_status": None, "updated_at": stamp}},  # fmt: skip
+                      "draft_status": None, "draft_editors": [], "review": None, "updated_at": stamp}},  # fmt: skip
             upsert=True,
         )
         return edition
+
+    # -- bulk (catalogue imports: thousands of guides in one go) ------------------------------
+    def publish_many(self, guides: list[dict], user: str, note: str) -> dict[str, int]:
+        """Publish a new edition of each guide; returns code → edition. One read, one insert of the
+        editions and one replace of the records (mongomock scans a collection per update_one)."""
+        if not guides:
+            return {}
+        codes = [g["code"] for g in guides]
+        records = {d["code"]: d for d in self.guides.find({"code": {"$in": codes}})}
+        stamp = now()
+        editions, new_records = {}, []
+        for guide in guides:
+            old = records.get(guide["code"]) or {}
+            editions[guide["code"]] = int(old.get("published_edition") or 0) + 1
+            record = {k: v for k, v in old.items() if k != "_id"}
+            record.update({"code": guide["code"], "published": guide, "published_edition": editions[guide["code"]],
+                           "draft": None, "draft_status": None, "updated_at": stamp})  # fmt: skip
+            new_records.append(record)
+        self._insert_many(
+            self.editions,
+            [{"code": g["code"], "edition": editions[g["code"]], "guide": g, "published_at": stamp,
+              "published_by": user, "note": note} for g in guides],  # fmt: skip
+        )
+        if records:
+            self.guides.delete_many({"code": {"$in": list(records)}})
+        self._insert_many(self.guides, new_records)
+        return editions
+
+    @staticmethod
+    def _insert_many(collection, docs: list[dict]) -> None:
+        if isinstance(collection, LockedProxy):  # the in-memory store: O(n) instead of O(n²)
+            bulk_insert(collection, docs)
+        else:
+            collection.insert_many(docs)
+
+    def save_drafts(self, guides: list[dict], status: str, user: str) -> None:
+        """Stage many guides as drafts (the published editions stay as they are)."""
+        if not guides:
+            return
+        codes = [g["code"] for g in guides]
+        records = {d["code"]: d for d in self.guides.find({"code": {"$in": codes}})}
+        stamp = now()
+        new_records = []
+        for guide in guides:
+            record = {k: v for k, v in (records.get(guide["code"]) or {}).items() if k != "_id"}
+            record.setdefault("published", None)
+            record.setdefault("published_edition", 0)
+            record.update({"code": guide["code"], "draft": guide, "draft_status": status, "draft_by": user,
+                           "updated_at": stamp})  # fmt: skip
+            new_records.append(record)
+        if records:
+            self.guides.delete_many({"code": {"$in": list(records)}})
+        self._insert_many(self.guides, new_records)
+
+    def audit_many(self, entries: list[tuple[str, str, str | None, dict]]) -> None:
+        """(user, action, code, detail) entries in one insert."""
+        if entries:
+            stamp = now()
+            self.audit_log.insert_many(
+                [{"at": stamp, "user": u, "action": a, "code": c, "detail": d} for u, a, c, d in entries]
+            )
 
     def audit(self, user: str, action: str, code: str | None, detail: dict | None = None) -> None:
         audit(self.db, user, action, code, detail)

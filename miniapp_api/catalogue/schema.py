@@ -97,7 +97,55 @@ class FaqSchema(Schema):
     a = Text(required=True)
 
 
-class GuideSchema(Schema):
+LEVELS = ("国家级", "省级", "市级", "县级", "乡镇级")
+# What a resident may ask about a guide; an imported guide lists the ones its source does not publish.
+ELEMENTS = ("conditions", "materials", "time_limit", "fee", "location", "contact", "process", "basis")
+NATIONAL_CODE_RE = r"^[0-9A-Z]{18,40}$"  # 国家政务服务事项实施编码
+
+
+class ContactSchema(Schema):
+    consult = fields.List(fields.String(), load_default=list, metadata={"description": "咨询电话"})
+    complain = fields.List(fields.String(), load_default=list, metadata={"description": "监督投诉电话"})
+    consult_text = fields.String(load_default=None, metadata={"description": "as the source wrote it"})
+    complain_text = fields.String(load_default=None)
+
+
+class GeneratedAliasSchema(Schema):
+    text = fields.String(required=True)
+    rule = fields.String(required=True, metadata={"description": "the alias rule that made it"})
+
+
+class CatalogueFieldsMixin(Schema):
+    """Elements of a real catalogue, optional for every guide (hand-written ones may carry them too).
+
+    No defaults: a guide that does not use them loads exactly as it is written."""
+
+    national_code = fields.String(allow_none=True, validate=validate.Regexp(NATIONAL_CODE_RE))
+    catalogue_code = fields.String(allow_none=True, metadata={"description": "目录编码, shared by an item family"})
+    official_name = fields.String(allow_none=True, metadata={"description": "full official name with situation"})
+    situation = fields.String(allow_none=True, metadata={"description": "办理项/情形 within the item family"})
+    level = fields.String(allow_none=True, validate=validate.OneOf(LEVELS))
+    region = fields.String(allow_none=True)
+    region_code = fields.String(allow_none=True)
+    item_type = fields.String(allow_none=True, metadata={"description": "行政许可, 公共服务 …"})
+    co_departments = fields.String(allow_none=True)
+    service_objects = fields.List(fields.String(), allow_none=True)
+    audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), allow_none=True)
+    themes = fields.List(fields.String(), allow_none=True)
+    courier = fields.Boolean(allow_none=True, metadata={"description": "快递送达"})
+    contact = fields.Nested(ContactSchema, allow_none=True)
+    export_aliases = fields.List(fields.String(), allow_none=True)
+    generated_aliases = fields.List(fields.Nested(GeneratedAliasSchema), allow_none=True)
+    missing = fields.List(
+        fields.String(validate=validate.OneOf(ELEMENTS)), allow_none=True,
+        metadata={"description": "elements the source does not publish (answered honestly, never invented)"},
+    )  # fmt: skip
+    source = fields.Dict(allow_none=True, metadata={"description": "file, line and format it was imported from"})
+    import_ = fields.Dict(data_key="import", attribute="import", allow_none=True,
+                          metadata={"description": "import bookkeeping: source, fingerprint, gone"})  # fmt: skip
+
+
+class GuideSchema(CatalogueFieldsMixin):
     """One item (事项) or one 一件事 bundle."""
 
     code = fields.String(required=True, validate=validate.Regexp(ITEM_CODE_RE))

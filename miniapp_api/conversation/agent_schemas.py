@@ -54,7 +54,7 @@ class SuggestResponseSchema(Schema):
 
 
 class SuggestionRefSchema(Schema):
-    item_code = fields.String(required=True, validate=validate.Length(1, 20))
+    item_code = fields.String(required=True, validate=validate.Length(1, 40))  # national item codes: 31–33
     field = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(FIELDS))
     turn_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32),
                             metadata={"description": "the suggestion's turn_id: the question it answered"})

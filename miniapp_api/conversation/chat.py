@@ -14,10 +14,12 @@ import time
 
 from flask import current_app
 
-from miniapp_api.conversation import rasa_client
+from miniapp_api.appeals.delivery import take_messages
+from miniapp_api.conversation import handoffs, rasa_client
 from miniapp_api.core.stores import rds, rkey
 from miniapp_api.core.vocabulary import CASE_NO_PATTERN, FIELD_INTENTS, KB_INTENTS
 from miniapp_api.guides.catalogue import published_guides
+from miniapp_api.identity.chat_identity import begin_turn, conversation_id
 from miniapp_api.kb.answers import compose
 from miniapp_api.kb.index import Outcome
 from miniapp_api.kb.service import knowledge_base
@@ -141,15 +143,22 @@ def _replies_and_meta(messages: list[dict]) -> tuple[list[dict], dict]:
     return replies, meta
 
 
-def chat_turn(session_id: str, text: str, resident_token: str | None = None, timeout: float | None = None,
-              channel: str = "api") -> dict:  # fmt: skip
-    """One turn: {"replies","intent","item_code","status","source", "note"?}."""
+def chat_turn(session_id: str, text: str, resident: dict | None = None, timeout: float | None = None,
+              channel: str = "api", client_ip: str | None = None) -> dict:  # fmt: skip
+    """One turn: {"replies","intent","item_code","status","source", "note"?}.
+
+    ``resident``: who this turn's own credentials name ({"resident_id","openid"}), or None. The bot's
+    conversation is the session as used by that resident (``conversation_id``), and the bot may act for the
+    resident only while this turn's record lives; it is never handed a token (see identity.chat_identity)."""
     cfg = current_app.config
     timeout = timeout if timeout is not None else cfg["CHAT_RASA_TIMEOUT"]
     started = time.monotonic()
-    metadata = {"channel": channel}
-    if resident_token:
-        metadata["resident_token"] = resident_token
+    session_id = conversation_id(session_id, (resident or {}).get("resident_id"), channel)
+    begin_turn(session_id, resident, client_ip, channel)
+    held = handoffs.person_turn(session_id, text)  # a person holds this conversation: the bot stays silent
+    if held is not None:
+        return with_appeal_replies(session_id, held)
+    metadata = {"channel": channel, "signed_in": resident is not None}
     # NLU in parallel, so the intent costs no extra round trip when the bot sends no custom payload.
     parsed = rasa_client.parse_async(text, timeout)
     try:
@@ -157,7 +166,11 @@ def chat_turn(session_id: str, text: str, resident_token: str | None = None, tim
     except rasa_client.RasaUnavailable as exc:
         parsed.cancel()
         log.warning("Rasa unavailable for session %s (%s); answering from the knowledge base", session_id, exc)
-        return kb_answer(session_id, text)
+        return with_appeal_replies(session_id, kb_answer(session_id, text))
+    if not messages:  # Rasa answered but said nothing: its action server is down or an action failed
+        parsed.cancel()
+        log.warning("Rasa gave no reply for session %s; answering from the knowledge base", session_id)
+        return with_appeal_replies(session_id, kb_answer(session_id, text))
     replies, meta = _replies_and_meta(messages)
     turn = {"replies": replies, "intent": meta.get("intent"), "confidence": None,
             "item_code": meta.get("item_code"), "status": meta.get("status"), "source": "rasa"}  # fmt: skip
@@ -166,6 +179,14 @@ def chat_turn(session_id: str, text: str, resident_token: str | None = None, tim
     else:
         parsed.cancel()
     remember_item(session_id, turn["item_code"])
+    return with_appeal_replies(session_id, turn)
+
+
+def with_appeal_replies(session_id: str, turn: dict) -> dict:
+    """Replies to appeals filed in this session come first: a chat can only answer, never call the resident."""
+    notices = handoffs.take_agent_messages(session_id) + take_messages(session_id)  # agents' replies too
+    if notices:
+        turn["replies"] = [_reply(text) for text in notices] + turn["replies"]
     return turn
 
 

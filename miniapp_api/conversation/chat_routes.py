@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app, request
 from flask_smorest import Blueprint
 
@@ -15,13 +17,14 @@ from miniapp_api.identity.resident_auth import current_resident
 blp = Blueprint("chat", __name__, url_prefix="/api/v1", description="Chat with the service bot (智能客服)")
 
 
-def _resident_token() -> str | None:
-    """The caller's resident token if it is valid; chat works anonymously too (no booking then)."""
+def _signed_in_resident() -> dict | None:
+    """The resident named by this request's own bearer token, if valid; chat works anonymously too."""
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
+        return None
     try:
-        current_resident()
+        return current_resident()
     except Unauthorized:
         return None
-    return request.headers["Authorization"][7:].strip()
 
 
 @blp.route("/chat", methods=["POST"])
@@ -33,10 +36,16 @@ def _resident_token() -> str | None:
 def chat(body: dict):
     """One turn: the bot's replies plus intent, item and status; answers from the KB when the bot is down.
 
-    With a resident bearer token the bot can book and look up on the resident's behalf.
+    Without ``session_id`` the server starts a conversation and returns its id; send it with the next turns.
+    A session id is only a name inside the caller's own space: the same id used without the resident's
+    bearer token reaches a different, empty conversation. With a resident bearer token the bot can book and
+    look up on the resident's behalf — for that turn only.
     """
     cfg = current_app.config  # each turn costs a Rasa round trip and a KB search: keep scripts from flooding it
+    resident = _signed_in_resident()
+    session_id = body.get("session_id") or f"s-{secrets.token_urlsafe(18)}"
+    owner = resident["resident_id"] if resident else f"ip:{request.remote_addr}"  # one person's limit, not a victim's
     rate_limit("chat", f"ip:{request.remote_addr}", cfg["CHAT_PER_IP_PER_MINUTE"])
-    rate_limit("chat", f"session:{body['session_id']}", cfg["CHAT_PER_SESSION_PER_MINUTE"], field="session_id")
-    turn = chat_turn(body["session_id"], body["text"].strip(), _resident_token(), channel="api")
-    return {"session_id": body["session_id"], **turn}
+    rate_limit("chat", f"session:{owner}:{session_id}", cfg["CHAT_PER_SESSION_PER_MINUTE"], field="session_id")
+    turn = chat_turn(session_id, body["text"].strip(), resident, channel="api", client_ip=request.remote_addr)
+    return {"session_id": session_id, **turn}

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from flask import current_app
 from pymongo import ReturnDocument
 
 from miniapp_api.core.errors import Conflict, NotFound
-from miniapp_api.core.stores import mongo
+from miniapp_api.core.pii import mask_pii
+from miniapp_api.core.stores import mongo, rds
+from miniapp_api.live.publish import publish_quietly
 
 
 def _now() -> dt.datetime:
@@ -18,15 +21,23 @@ def _now() -> dt.datetime:
 def _view(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if k != "_id"}
     out["handoff_id"] = doc["_id"]
-    for key in ("created_at", "updated_at", "claimed_at"):
+    for key in ("created_at", "updated_at", "claimed_at", "closed_at"):
         if isinstance(out.get(key), dt.datetime):
             out[key] = out[key].isoformat()
     return out
 
 
-def create_handoff(session_id: str, reason: str, transcript: list[dict], channel: str | None) -> dict:
-    """Open a handoff; while one is open for the session, update it (repeated failures make one task)."""
+def create_handoff(session_id: str, reason: str, transcript: list[dict], channel: str | None,
+                   trusted: bool = False) -> dict:  # fmt: skip
+    """Open a handoff; while one is open for the session, update it (repeated failures make one task).
+
+    Only a ``trusted`` caller — the bot in a live turn of this conversation, or its signed-in resident — may
+    update an open handoff; anyone else who names the same session gets 409 and changes nothing. ID and
+    phone numbers in the transcript are masked: agents read it, and it is kept."""
     now = _now()
+    transcript = [dict(t, text=mask_pii(str(t.get("text", "")))) for t in transcript]
+    if not trusted and mongo()["handoffs"].find_one({"session_id": session_id, "status": "open"}, {"_id": 1}):
+        raise Conflict("a handoff is already open for this conversation", "session_id", code="handoff_open")
     doc = mongo()["handoffs"].find_one_and_update(
         {"session_id": session_id, "status": "open"},
         {"$set": {"reason": reason, "transcript": transcript, "updated_at": now},
@@ -34,12 +45,15 @@ def create_handoff(session_id: str, reason: str, transcript: list[dict], channel
         upsert=True,
         return_document=ReturnDocument.AFTER,
     )  # fmt: skip
+    _announce({"type": "open", "handoff_id": doc["_id"]})
     return _view(doc)
 
 
 def list_handoffs(status: str | None, limit: int) -> list[dict]:
     query = {"status": status} if status else {}
-    return [_view(d) for d in mongo()["handoffs"].find(query).sort("created_at", -1).limit(limit)]
+    now = _now()
+    return [dict(_view(d), waited_seconds=waited_seconds(d, now))
+            for d in mongo()["handoffs"].find(query).sort("created_at", -1).limit(limit)]
 
 
 def claim_handoff(handoff_id: str, username: str) -> dict:
@@ -54,4 +68,134 @@ def claim_handoff(handoff_id: str, username: str) -> dict:
         if existing is None:
             raise NotFound("no such handoff", "handoff_id")
         raise Conflict(f"already {existing['status']} by {existing.get('claimed_by')}", "handoff_id")
-    return _view(doc)
+    _announce({"type": "claimed", "handoff_id": handoff_id})
+    view = _view(doc)
+    view["waited_seconds"] = waited_seconds(doc)
+    return view
+
+
+# --- A person holds the conversation: replies, the resident's messages, closing (issue 9) ---------------------
+# Messages between the agent and the resident live in ``handoff_messages`` (one document each); an agent's
+# message is shown to the resident once, before the next chat turn's replies (``shown_at``), and stays
+# readable as history (``conversation_messages``). The bot hears nothing while a handoff is claimed:
+# chat_turn asks ``person_turn`` first.
+MESSAGES = "handoff_messages"
+LIVE_TOPIC = "handoffs"  # staff topic: the agents' queue and the open conversation refresh on it
+HELD_NOTE = "人工客服{agent}正在为您服务，请稍候。"
+CLOSED_NOTE = "人工客服已结束本次服务，智能助手将继续为您服务。"
+MAX_SHOWN = 10
+
+
+def _announce(event: dict) -> None:
+    # The write already happened; a live update is a courtesy (publish_quietly never raises).
+    publish_quietly(rds(), current_app.config["REDIS_PREFIX"], LIVE_TOPIC, event)
+
+
+def waited_seconds(doc: dict, now: dt.datetime | None = None) -> int:
+    """How long the resident waited for a person: until the claim, or until now while nobody took it."""
+    created = _aware(doc["created_at"])
+    end = _aware(doc["claimed_at"]) if doc.get("claimed_at") else (now or _now())
+    return max(0, int((end - created).total_seconds()))
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # mongomock and pymongo return naive UTC datetimes
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _add_message(doc: dict, sender: str, text: str, agent: str | None = None) -> dict:
+    message = {"_id": uuid.uuid4().hex, "handoff_id": doc["_id"], "session_id": doc["session_id"],
+               "sender": sender, "agent": agent, "text": mask_pii(text), "created_at": _now(),
+               "shown_at": None if sender == "agent" else _now()}  # fmt: skip
+    mongo()[MESSAGES].insert_one(message)
+    return message
+
+
+def _message_view(m: dict) -> dict:
+    return {"sender": m["sender"], "agent": m.get("agent"), "text": m["text"],
+            "at": _aware(m["created_at"]).isoformat()}  # fmt: skip
+
+
+def get_handoff(handoff_id: str) -> dict:
+    """A handoff with its messages since the handoff and the waiting time."""
+    doc = mongo()["handoffs"].find_one({"_id": handoff_id})
+    if doc is None:
+        raise NotFound("no such handoff", "handoff_id")
+    view = _view(doc)
+    view["waited_seconds"] = waited_seconds(doc)
+    rows = mongo()[MESSAGES].find({"handoff_id": handoff_id}).sort("created_at", 1)
+    view["messages"] = [_message_view(m) for m in rows]
+    return view
+
+
+def _held_by(handoff_id: str, username: str) -> dict:
+    doc = mongo()["handoffs"].find_one({"_id": handoff_id})
+    if doc is None:
+        raise NotFound("no such handoff", "handoff_id")
+    if doc["status"] != "claimed" or doc.get("claimed_by") != username:
+        raise Conflict(f"this handoff is {doc['status']}" + (f" by {doc['claimed_by']}" if doc.get("claimed_by")
+                       else "") + "; claim it first", "handoff_id", code="handoff_not_held")  # fmt: skip
+    return doc
+
+
+def agent_reply(handoff_id: str, username: str, text: str) -> dict:
+    """The agent holding the handoff answers; the resident sees it on the next chat turn (or GET)."""
+    doc = _held_by(handoff_id, username)
+    message = _add_message(doc, "agent", text, agent=username)
+    _announce({"type": "message", "handoff_id": handoff_id})
+    return _message_view(message)
+
+
+def close_handoff(handoff_id: str, username: str) -> dict:
+    """The agent ends it; the bot answers the conversation's next turn again."""
+    doc = _held_by(handoff_id, username)
+    closed = mongo()["handoffs"].find_one_and_update(
+        {"_id": handoff_id, "status": "claimed"}, {"$set": {"status": "closed", "closed_at": _now()}},
+        return_document=ReturnDocument.AFTER)  # fmt: skip
+    if closed is None:  # closed by a concurrent request of the same agent
+        raise Conflict("this handoff is already closed", "handoff_id", code="handoff_not_held")
+    _add_message(doc, "agent", CLOSED_NOTE, agent=username)
+    _announce({"type": "closed", "handoff_id": handoff_id})
+    return get_handoff(handoff_id)
+
+
+def person_turn(session_id: str, text: str) -> dict | None:
+    """The chat turn while a person holds ``session_id``: the resident's words go to the agent and the
+    bot is not asked (None when no handoff is claimed: the bot answers as usual)."""
+    doc = mongo()["handoffs"].find_one({"session_id": session_id, "status": "claimed"})
+    if doc is None:
+        return None
+    _add_message(doc, "user", text)
+    _announce({"type": "message", "handoff_id": doc["_id"]})
+    replies = [] if _has_unshown(session_id) else [{"text": HELD_NOTE.format(agent=doc.get("claimed_by") or ""),
+                                                    "buttons": []}]  # fmt: skip
+    return {"replies": replies, "intent": "human_handoff", "confidence": None, "item_code": None,
+            "status": "held", "source": "agent"}  # fmt: skip
+
+
+def _has_unshown(session_id: str) -> bool:
+    return mongo()[MESSAGES].find_one({"session_id": session_id, "sender": "agent", "shown_at": None}) is not None
+
+
+def take_agent_messages(session_id: str) -> list[str]:
+    """The agent's messages the resident has not seen, oldest first; each is shown once."""
+    out = []
+    for _ in range(MAX_SHOWN):
+        doc = mongo()[MESSAGES].find_one_and_update(
+            {"session_id": session_id, "sender": "agent", "shown_at": None}, {"$set": {"shown_at": _now()}},
+            sort=[("created_at", 1)], return_document=ReturnDocument.AFTER)  # fmt: skip
+        if doc is None:
+            break
+        out.append(f"【人工客服】{doc['text']}")
+    return out
+
+
+def conversation_state(session_id: str, limit: int = 50) -> dict:
+    """What the resident's chat page shows without sending a turn: who holds the conversation and the
+    messages exchanged with agents (newest ``limit``, oldest first). Reading does not mark them shown."""
+    held = mongo()["handoffs"].find_one({"session_id": session_id, "status": {"$in": ["open", "claimed"]}},
+                                        sort=[("created_at", -1)])  # fmt: skip
+    rows = list(mongo()[MESSAGES].find({"session_id": session_id}).sort("created_at", -1).limit(limit))
+    return {"handoff_status": held["status"] if held else None,
+            "agent": held.get("claimed_by") if held else None,
+            "messages": [_message_view(m) for m in reversed(rows)]}  # fmt: skip

@@ -8,7 +8,8 @@ from miniapp_api.core.schemas import SESSION_ID, not_blank
 
 
 class ChatRequestSchema(Schema):
-    session_id = fields.String(required=True, validate=SESSION_ID)
+    session_id = fields.String(validate=SESSION_ID, metadata={
+        "description": "the conversation to continue; leave it out to start one (the answer carries its id)"})
     text = fields.String(required=True, validate=[validate.Length(1, 500), not_blank])
 
 
@@ -30,7 +31,8 @@ class ChatResponseSchema(Schema):
     confidence = fields.Float(allow_none=True)
     item_code = fields.String(allow_none=True)
     status = fields.String(allow_none=True, metadata={"description": "answered | clarify | unanswerable | ..."})
-    source = fields.String(validate=validate.OneOf(("rasa", "kb_fallback")))
+    source = fields.String(validate=validate.OneOf(("rasa", "kb_fallback", "agent")),
+                           metadata={"description": "agent: a person holds the conversation (转人工)"})
     note = fields.String(metadata={"description": "present when the bot was unavailable"})
 
 

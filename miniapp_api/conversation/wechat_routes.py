@@ -8,6 +8,7 @@ well inside WeChat's 5-second limit. Badly signed requests get a 403 JSON error.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -22,7 +23,7 @@ from miniapp_api.conversation.chat import chat_turn
 from miniapp_api.core.errors import Forbidden, Unavailable, ValidationFailed
 from miniapp_api.core.stores import rds, rkey
 from miniapp_api.core.wechat_client import follower_unionid
-from miniapp_api.identity.resident_auth import issue_session
+from miniapp_api.identity.resident_auth import find_or_create_resident
 
 blp = Blueprint("wechat", __name__, description="WeChat official account server (公众号消息)")
 
@@ -41,6 +42,7 @@ MAX_REPLY_BYTES = 2000  # WeChat truncates longer passive text replies
 REPLY_CACHE_SECONDS = 60  # WeChat retries an unanswered message up to 3 times within 15 s
 CHOICES_SECONDS = 600
 MAX_CLOCK_SKEW_SECONDS = 300  # WeChat's servers keep good time; a signed request older than this is a replay
+RETRY_SECONDS = 20  # WeChat retries an unanswered message 3 times within 15 s; a retry may reuse the query
 
 
 def _crypto() -> WeChatCrypto:
@@ -67,6 +69,7 @@ def wechat():
     # The signature covers the timestamp but never expires: a captured request could be replayed.
     if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
         raise Forbidden("stale or missing WeChat timestamp", "timestamp", code="stale_timestamp")
+    _use_nonce(args.get("signature", ""), timestamp, nonce, request.get_data())
     if request.method == "GET":
         return Response(args.get("echostr", ""), mimetype="text/plain")
 
@@ -96,6 +99,22 @@ def wechat():
     return Response(xml, mimetype="application/xml")
 
 
+def _use_nonce(signature: str, timestamp: str, nonce: str, body: bytes) -> None:
+    """A signed query string is good for one request while its timestamp is fresh: plain-mode signatures do not
+    cover the body, so a captured one could otherwise carry any message. WeChat's own retries of the same
+    message (same body, within RETRY_SECONDS) pass; anything else with a used nonce is 403 replayed_request.
+    Redis: ``wechat:nonce:<sha256(signature:timestamp:nonce)>`` → "<sha256(body)> <first seen>", kept for
+    twice the clock-skew window (longer than any timestamp it could still match)."""
+    key = rkey("wechat", "nonce", hashlib.sha256(f"{signature}:{timestamp}:{nonce}".encode()).hexdigest())
+    digest, now = hashlib.sha256(body).hexdigest(), time.time()
+    if rds().set(key, f"{digest} {now:.0f}", nx=True, ex=2 * MAX_CLOCK_SKEW_SECONDS):
+        return
+    seen = (rds().get(key) or "").split()
+    if len(seen) == 2 and seen[0] == digest and now - float(seen[1]) <= RETRY_SECONDS:
+        return
+    raise Forbidden("this signed request was already used", "nonce", code="replayed_request")
+
+
 def _answer(msg) -> str | None:
     """The reply text for one message or event (None: nothing to say)."""
     if msg.type == "event":
@@ -119,7 +138,8 @@ def _bot_reply(openid: str, content: str) -> str:
         options = json.loads(rds().get(choices_key) or "[]")
         if 1 <= int(content) <= len(options):
             content = options[int(content) - 1]
-    turn = chat_turn(f"wx-{openid}", content, _resident_token(openid),
+    # The follower is known from WeChat's signature; no client address (WeChat's servers send for everyone).
+    turn = chat_turn(f"wx-{openid}", content, _follower(openid),
                      timeout=current_app.config["WECHAT_RASA_TIMEOUT"], channel="wechat")  # fmt: skip
     parts, options = [], []
     for reply in turn["replies"]:
@@ -146,13 +166,12 @@ def _truncate(text: str) -> str:
     return text.encode()[:budget].decode(errors="ignore") + tail
 
 
-def _resident_token(openid: str) -> str:
-    """A resident session for this verified follower, reused while it lives; the first one links the
-    follower to their mini-program resident when WeChat tells the unionid."""
-    key = rkey("wechat", "session", openid)
-    token = rds().get(key)
-    if token and rds().exists(rkey("session", token)):
-        return token
-    session = issue_session(openid, unionid=follower_unionid(openid), app="mp")
-    rds().set(key, session["token"], ex=max(60, int(session["expires_in"]) - 3600))
-    return session["token"]
+def _follower(openid: str) -> dict:
+    """The resident behind this verified follower ({"resident_id","openid"}), remembered for a day; the first
+    time links the follower to their mini-program resident when WeChat tells the unionid."""
+    key = rkey("wechat", "resident", openid)
+    resident_id = rds().get(key)
+    if not resident_id:
+        resident_id = find_or_create_resident(openid, unionid=follower_unionid(openid), app="mp")
+        rds().set(key, resident_id, ex=24 * 3600)
+    return {"resident_id": resident_id, "openid": openid}

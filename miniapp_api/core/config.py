@@ -34,8 +34,15 @@ class Config:
         self.DOMAIN_TERMS_FILE: str = env(
             "DOMAIN_TERMS_FILE", str(ROOT / "guides" / "kb" / "domain_terms.txt")
         )
+        # Catalogue imports: the alias rules staff extend, and the folder the staff API imports files from.
+        self.ALIAS_RULES_FILE: str = env("ALIAS_RULES_FILE", str(ROOT / "guides" / "kb" / "alias_rules.yaml"))
+        self.CATALOGUE_IMPORT_DIR: str = env("CATALOGUE_IMPORT_DIR", str(ROOT / "imports"))
         self.MAX_CONTENT_LENGTH: int = int(env("MAX_CONTENT_LENGTH", str(256 * 1024)))
         self.STAFF_TOKEN_TTL: int = int(env("STAFF_TOKEN_TTL", str(12 * 3600)))
+        # Failed staff sign-ins allowed per account and per client address in the window, then locked until it ends.
+        self.STAFF_LOGIN_MAX_FAILURES: int = int(env("STAFF_LOGIN_MAX_FAILURES", "5"))
+        self.STAFF_LOGIN_MAX_FAILURES_PER_IP: int = int(env("STAFF_LOGIN_MAX_FAILURES_PER_IP", "20"))
+        self.STAFF_LOGIN_WINDOW_SECONDS: int = int(env("STAFF_LOGIN_WINDOW_SECONDS", "900"))
         # "user:password": creates the first admin at start-up when no staff account exists
         # (needed with the in-memory store, where `flask staff create` cannot reach the server).
         self.BOOTSTRAP_ADMIN: str = env("BOOTSTRAP_ADMIN", "")
@@ -58,10 +65,19 @@ class Config:
         self.BOOKING_DAYS_AHEAD: int = int(env("BOOKING_DAYS_AHEAD", "7"))  # working days, today excluded
         self.BOOKING_RELEASE_HOUR: int = int(env("BOOKING_RELEASE_HOUR", "8"))  # the newest day opens then
         self.BOOKING_CANCEL_CUTOFF_MINUTES: int = int(env("BOOKING_CANCEL_CUTOFF_MINUTES", "60"))
+        # A booking made inside the cut-off may still be cancelled this long after it was made (slot not begun).
+        self.BOOKING_CANCEL_GRACE_MINUTES: int = int(env("BOOKING_CANCEL_GRACE_MINUTES", "15"))
         self.BOOKING_DAILY_CAP: int = int(env("BOOKING_DAILY_CAP", "2"))  # bookings per person per day
         self.NO_SHOW_LIMIT: int = int(env("NO_SHOW_LIMIT", "3"))
         self.NO_SHOW_WINDOW_DAYS: int = int(env("NO_SHOW_WINDOW_DAYS", "90"))
         self.NO_SHOW_BLOCK_DAYS: int = int(env("NO_SHOW_BLOCK_DAYS", "30"))
+        # A seat taken but not yet saved (or a cancel under way) is settled by the sweeper after this long:
+        # more than gunicorn's --timeout, so a request still alive is never swept.
+        self.BOOKING_PENDING_SECONDS: int = int(env("BOOKING_PENDING_SECONDS", "60"))
+        self.BOOKING_SWEEP_INTERVAL: float = float(env("BOOKING_SWEEP_INTERVAL", "5"))
+        # Background jobs of the web process (booking sweeper, notification results and reminders):
+        # started by startup.start_web; tests run them by hand.
+        self.BACKGROUND_JOBS: bool = _env_bool("BACKGROUND_JOBS", True)
         # --- Queue numbers 取号 ---
         self.QUEUE_SERVICE_SAMPLES: int = int(env("QUEUE_SERVICE_SAMPLES", "20"))  # rolling average of N
         self.QUEUE_DEFAULT_SERVICE_MINUTES: float = float(env("QUEUE_DEFAULT_SERVICE_MINUTES", "8"))  # until samples
@@ -69,6 +85,12 @@ class Config:
         self.QUEUE_TICKET_TTL_DAYS: int = int(env("QUEUE_TICKET_TTL_DAYS", "2"))  # live state in Redis
         # --- Chat channels, hotline agent assist, appeals and handoffs ---
         self.RASA_URL: str = env("RASA_URL", "http://127.0.0.1:5005")
+        # Shared secrets of the bot's three hops: API → Rasa (Rasa's --auth-token and our REST channel),
+        # action server → API (acting for the resident of a live chat turn). Empty: the bot cannot act for anyone.
+        self.RASA_TOKEN: str = env("RASA_TOKEN", "")
+        self.BOT_API_TOKEN: str = env("BOT_API_TOKEN", "")
+        # How long a chat turn's record (who the bot may act for) lives: longer than any turn runs.
+        self.CHAT_TURN_TTL: int = int(env("CHAT_TURN_TTL", "30"))
         # Seconds to wait for Rasa before answering from the knowledge base instead.
         self.CHAT_RASA_TIMEOUT: float = float(env("CHAT_RASA_TIMEOUT", "2.5"))
         # WeChat drops a passive reply after 5 s, so Rasa gets 3.5 s and the KB fallback the rest.
@@ -94,15 +116,34 @@ class Config:
         # Case lookup by number + last 4 digits: failures allowed per client IP and per case number per window.
         self.CASE_LOOKUP_MAX_FAILURES: int = int(env("CASE_LOOKUP_MAX_FAILURES", "5"))
         self.CASE_LOOKUP_WINDOW_SECONDS: int = int(env("CASE_LOOKUP_WINDOW_SECONDS", "900"))
+        # Appeal lookup by number + contact digits: failures per appeal, address, chat session and resident.
+        self.APPEAL_LOOKUP_MAX_FAILURES: int = int(env("APPEAL_LOOKUP_MAX_FAILURES", "5"))
+        self.APPEAL_LOOKUP_WINDOW_SECONDS: int = int(env("APPEAL_LOOKUP_WINDOW_SECONDS", "900"))
         # Demo cases (one red, one yellow, one green lamp, relative to today), seeded at start.
         self.CASES_DEMO_SEED: bool = _env_bool("CASES_DEMO_SEED", True)
         # Subscribe-message template ids (mini-program console); an unset id records the message as skipped.
         self.WECHAT_TEMPLATE_CASE_STATUS: str = env("WECHAT_TEMPLATE_CASE_STATUS", "")
         self.WECHAT_TEMPLATE_APPOINTMENT_REMINDER: str = env("WECHAT_TEMPLATE_APPOINTMENT_REMINDER", "")
         self.WECHAT_TEMPLATE_QUEUE_NEAR: str = env("WECHAT_TEMPLATE_QUEUE_NEAR", "")
+        self.WECHAT_TEMPLATE_APPEAL_REPLY: str = env("WECHAT_TEMPLATE_APPEAL_REPLY", "")
         # RQ retries of a failed send: seconds before each retry (3 retries → 4 attempts in all).
         self.NOTIFY_RETRY_INTERVALS: str = env("NOTIFY_RETRY_INTERVALS", "10,30,60")
         self.NOTIFY_JOB_TIMEOUT: int = int(env("NOTIFY_JOB_TIMEOUT", "30"))
+        # The web process queues tomorrow's appointment reminders from this hall-local hour on (every
+        # NOTIFY_REMINDER_INTERVAL seconds, so late bookings are reminded too; each booking once).
+        self.NOTIFY_REMINDER_HOUR: int = int(env("NOTIFY_REMINDER_HOUR", "17"))
+        self.NOTIFY_REMINDER_INTERVAL: float = float(env("NOTIFY_REMINDER_INTERVAL", "600"))
+        # Base URL of the WeChat API for subscribe messages (default WeChat's own; e.g. an egress gateway).
+        self.WECHAT_API_BASE: str = env("WECHAT_API_BASE", "")
+        # --- Staff consoles in the browser and the live-update server ---
+        self.WEB_IDLE_MINUTES: int = int(env("WEB_IDLE_MINUTES", "30"))  # console sign-out after this idle time
+        # Force the Secure flag on console cookies (it is set anyway when the request came over HTTPS).
+        self.WEB_COOKIE_SECURE: bool = _env_bool("WEB_COOKIE_SECURE")
+        self.LIVE_PORT: int = int(env("LIVE_PORT", "5001"))  # the live server (Procfile live:)
+        # Where browsers reach the live server; empty: this page's host on LIVE_PORT. Behind a proxy
+        # that routes /live/ to it, the site's own origin (e.g. https://zw.example.gov.cn).
+        self.LIVE_PUBLIC_URL: str = env("LIVE_PUBLIC_URL", "")
+        self.LIVE_TICKET_TTL: int = int(env("LIVE_TICKET_TTL", "300"))  # seconds a page's ticket stays usable
         # flask-smorest / OpenAPI
         self.API_TITLE = "江川政务服务 API"
         self.API_VERSION = "v1"

@@ -155,7 +155,23 @@ def _handle_unexpected(exc: Exception):
     return json_error(500, "internal_error", "internal error, the incident was logged", None)
 
 
+def _handle_store_down(exc: Exception):
+    """Redis unreachable (restarting, overloaded): the request may be retried, so 503 with Retry-After,
+    not a 500 — the fault tests restart Redis under load and accept nothing else."""
+    from flask import current_app
+
+    current_app.logger.warning("store unavailable: %s: %s", type(exc).__name__, exc)
+    response = json_error(503, "store_unavailable", "服务暂时繁忙，请稍后重试", None)
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(RedisConnectionError, _handle_store_down)
+    app.register_error_handler(RedisTimeoutError, _handle_store_down)
     app.register_error_handler(Exception, _handle_unexpected)

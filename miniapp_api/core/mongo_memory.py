@@ -81,5 +81,28 @@ class LockedCursor:
         return rows.pop(0)
 
 
+def bulk_insert(collection: Any, docs: list[dict]) -> None:
+    """Insert many documents into a collection of the in-memory store in O(n).
+
+    mongomock re-checks every unique index by scanning the whole collection for each inserted
+    document (O(n²): 2,262 imported editions took 110 s). Under the store's lock, the unique indexes
+    are dropped, the documents inserted and the indexes created again, which checks uniqueness once
+    with a set — a duplicate still raises DuplicateKeyError."""
+    target = collection._target if isinstance(collection, LockedProxy) else collection
+    with _LOCK:
+        unique = {name: info for name, info in target.index_information().items() if info.get("unique")}
+        for name in unique:
+            target.drop_index(name)
+        ids = target.insert_many(docs).inserted_ids
+        try:
+            for name, info in unique.items():
+                target.create_index(info["key"], unique=True, name=name)
+        except mongomock.DuplicateKeyError:
+            target.delete_many({"_id": {"$in": ids}})  # all or nothing, as one insert_many with the checks
+            for name, info in unique.items():
+                target.create_index(info["key"], unique=True, name=name)
+            raise
+
+
 def memory_client() -> LockedProxy:
     return LockedProxy(mongomock.MongoClient(tz_aware=True))

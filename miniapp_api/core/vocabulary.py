@@ -11,12 +11,12 @@ import re
 
 # Case numbers: "JC" + yyyymmdd (hall time) + a 5-digit daily sequence.
 CASE_NO_PREFIX = "JC"
-CASE_NO_PATTERN = CASE_NO_PREFIX + r"\d{13}"
+CASE_NO_PATTERN = CASE_NO_PREFIX + r"[0-9]{13}"  # ASCII digits: \d would take ０-９
 # Appeal numbers: "TS" + yyyymmdd (hall time) + a 5-digit daily sequence.
 APPEAL_NO_PREFIX = "TS"
-APPEAL_NO_PATTERN = APPEAL_NO_PREFIX + r"\d{13}"
+APPEAL_NO_PATTERN = APPEAL_NO_PREFIX + r"[0-9]{13}"
 # Local catalogue codes: 个人 GR-nnn, 法人 QY-nnn, 一件事 bundles YJS-nnn.
-ITEM_CODE_PATTERN = r"(?:GR|QY|YJS)-\d{3}"
+ITEM_CODE_PATTERN = r"(?:GR|QY|YJS)-[0-9]{3}"
 BUNDLE_PREFIX = "YJS-"
 # The second factor of a case lookup: last 4 of the ID number (may end in X) or of the phone.
 FACTOR_PATTERN = r"[0-9X]{4}"

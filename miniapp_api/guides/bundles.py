@@ -37,10 +37,11 @@ def material_keys(name: str) -> set[tuple[str, str]]:
 
 
 def summary(g: dict) -> dict:
+    # an imported guide may publish no time limit (time_limit None): its promised days are unknown
     return {
         "code": g["code"], "name": g["name"], "department": g["department"], "audience": g["audience"],
         "theme": g["theme"], "online_level": g["online"]["level"], "visits": g["visits"],
-        "promised_days": g["time_limit"]["promised_days"],
+        "promised_days": (g.get("time_limit") or {}).get("promised_days"),
     }  # fmt: skip
 
 

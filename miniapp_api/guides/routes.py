@@ -25,9 +25,11 @@ def _matches(g: dict, args: dict, needle: str | None) -> bool:
         return False
     for key in ("audience", "department", "theme"):
         if args.get(key) and g[key] != args[key]:
-            return False
+            # an imported item may serve several audiences (自然人 and 企业法人 …)
+            if not (key == "audience" and args[key] in (g.get("audiences") or ())):
+                return False
     if needle:
-        haystack = " ".join([g["code"], g["name"], g["department"], g["theme"], *g["aliases"]])
+        haystack = " ".join([g["code"], g["name"], g["department"] or "", g["theme"] or "", *g["aliases"]])
         return needle in knowledge_base().current().pipeline.normalize(haystack)
     return True
 

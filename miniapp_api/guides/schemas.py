@@ -55,6 +55,11 @@ class BundleSchema(Schema):
     total_visits = fields.Integer()
 
 
+class RejectSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=1000),
+                            metadata={"description": "what the editors must change (required, not blank)"})
+
+
 class NoteSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(0, 500))
 

@@ -11,7 +11,7 @@ from miniapp_api.core.errors import ValidationFailed
 from miniapp_api.core.schemas import ErrorResponseSchema
 from miniapp_api.core.stores import mongo
 from miniapp_api.guides import editions
-from miniapp_api.guides.schemas import NoteSchema, RollbackSchema
+from miniapp_api.guides.schemas import NoteSchema, RejectSchema, RollbackSchema
 from miniapp_api.identity.staff import require_role
 
 blp = Blueprint("guide_editions", __name__, url_prefix="/api/v1/staff", description="Guide editions (staff)")
@@ -46,12 +46,25 @@ def draft_submit(code: str):
     return editions.submit(code.upper(), g.staff["username"])
 
 
+@blp.route("/guides/<code>/reject", methods=["POST"])
+@blp.arguments(RejectSchema())
+@blp.response(200)
+@blp.alt_response(400, schema=ErrorResponseSchema, description="no comment")
+@blp.alt_response(409, schema=ErrorResponseSchema, description="the draft is not in review")
+@require_role("publisher")
+def draft_reject(body: dict, code: str):
+    """Send the draft in review back to its editors with a comment (required)."""
+    return editions.reject(code.upper(), g.staff["username"], body["comment"])
+
+
 @blp.route("/guides/<code>/publish", methods=["POST"])
 @blp.arguments(NoteSchema())
 @blp.response(200)
+@blp.alt_response(403, schema=ErrorResponseSchema, description="four eyes: you edited this draft")
 @require_role("publisher")
 def draft_publish(body: dict, code: str):
-    """Publish the reviewed draft as a new edition; the knowledge base follows at once."""
+    """Publish the reviewed draft as a new edition (not by anyone who edited it: four eyes); the
+    knowledge base follows at once."""
     return editions.publish(code.upper(), g.staff["username"], body["note"])
 
 

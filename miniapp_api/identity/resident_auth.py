@@ -23,12 +23,13 @@ from flask import current_app, g, request
 from miniapp_api.core import shared_versions
 from miniapp_api.core.errors import Unauthorized, ValidationFailed
 from miniapp_api.core.stores import mongo, rds, rds_coalesced, rkey
+from miniapp_api.identity.chat_identity import bot_turn
 
 # GB 11643-1999: weights of the first 17 digits and the check character for sum mod 11.
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-_PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d also takes ０-９
+_PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def _hmac(value: str, purpose: str) -> str:
@@ -93,12 +94,16 @@ def issue_session(openid: str, unionid: str | None = None, app: str = "miniapp")
     The mini-program and the official account (公众号) give one person two openids; WeChat's
     unionid (when both apps are bound to one Open Platform account) ties them to one resident, so
     a booking made in the 公众号 chat shows in the mini-program. Without it each is its own resident."""
-    doc = _find_or_create_resident(OPENID_FIELDS[app], openid, unionid)
-    resident_id = str(doc["_id"])
+    resident_id = find_or_create_resident(openid, unionid, app)
     token = secrets.token_urlsafe(32)
     ttl = int(current_app.config["RESIDENT_SESSION_TTL"])
     rds().set(rkey("session", token), json.dumps({"resident_id": resident_id, "openid": openid}), ex=ttl)
     return {"token": token, "resident_id": resident_id, "expires_in": ttl}
+
+
+def find_or_create_resident(openid: str, unionid: str | None = None, app: str = "miniapp") -> str:
+    """The resident id of ``openid`` of WeChat ``app`` (created on first sight; linked by unionid)."""
+    return str(_find_or_create_resident(OPENID_FIELDS[app], openid, unionid)["_id"])
 
 
 def _find_or_create_resident(field: str, openid: str, unionid: str | None) -> dict:
@@ -125,6 +130,9 @@ def current_resident() -> dict:
     """The resident of the request's bearer token, or Unauthorized field "Authorization"."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer ") or not header[7:].strip():
+        turn = bot_turn()  # the bot acts for the resident of the conversation's live turn, never on a token
+        if turn is not None and turn.get("resident_id"):
+            return {"resident_id": turn["resident_id"], "openid": turn.get("openid")}
         raise Unauthorized("请先在小程序登录（Authorization: Bearer <token>）", "Authorization")
     # The shared version tokens (halls, calendar) ride along: a booking or queue call needs them next,
     # and on this server every Redis round trip costs about as much as the rest of a small request.

@@ -50,5 +50,16 @@ class TokenSchema(Schema):
 
 class StaffCreateSchema(LoginSchema):
     role = fields.String(
-        required=True, validate=validate.OneOf(("editor", "publisher", "admin", "agent", "backoffice"))
+        required=True,
+        validate=validate.OneOf(("editor", "publisher", "admin", "agent", "backoffice", "dispatcher", "department")),
     )
+    departments = fields.List(fields.String(validate=validate.Length(1, 50)), load_default=list,
+                              validate=validate.Length(max=30),
+                              metadata={"description": "role department: the departments whose appeals it handles"})
+
+
+class StaffUpdateSchema(Schema):
+    active = fields.Boolean(metadata={"description": "false disables the account and ends its tokens"})
+    role = fields.String(validate=validate.OneOf(("editor", "publisher", "admin", "agent", "backoffice", "dispatcher",
+                                                   "department")))  # fmt: skip
+    departments = fields.List(fields.String(validate=validate.Length(1, 50)), validate=validate.Length(max=30))

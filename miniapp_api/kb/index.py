@@ -18,7 +18,10 @@ import ahocorasick
 import numpy as np
 
 from miniapp_api.kb.answers import compose, field_text
+from miniapp_api.kb.families import family_answer
 from miniapp_api.kb.fields import detect_field
+from miniapp_api.kb.postings import Postings
+from miniapp_api.kb.situations import factors, item_mask
 from miniapp_api.kb.text import TextPipeline
 
 PASSAGE_FIELDS = ("conditions", "materials", "process", "time_limit", "fee", "location", "basis", "online")
@@ -26,6 +29,9 @@ WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.35
 PHRASE_WEIGHT = 0.6  # per character of the longest alias found verbatim
 PASSAGE_WEIGHT = 0.25
+COVER_WEIGHT = 8.0  # for a title the question says completely
+COVER_FLOOR = 0.3  # share of a title that must be said before coverage counts
+IMPORTED_TRUST = 0.9  # score factor of imported records
 BM25_K1, BM25_B = 1.2, 0.75
 MIN_SCORE = 5.0  # below this no item fits (real matches score 8+, chit-chat under 3.5)
 CLARIFY_RATIO = 0.86  # runners-up this close to the best make the question ambiguous ...
@@ -34,6 +40,7 @@ BUNDLE_BOOST = 0.5  # share of its matched members' scores a bundle gains when a
 # Words that ask for several things in one go: the cue for a 一件事 bundle.
 TOGETHER = re.compile(r"一起|一件事|一次办|一次性|一次|同时|一并|一块|打包|联办|都要办|都办")
 FAQ_COVERAGE = 0.8
+SITUATION_TIE = 0.5  # family members closer than this fit the question equally (nothing names the situation)
 
 
 @dataclass
@@ -61,43 +68,6 @@ class Outcome:
         return {"status": self.status, "field": self.field, "results": [r.as_dict() for r in self.results]}
 
 
-class _Postings:
-    """term → (row indices, weights) as numpy arrays, built in one sort from blocks of postings."""
-
-    def __init__(self) -> None:
-        self.term_ids: dict[str, int] = {}
-        self._blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.frozen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def ids(self, terms) -> np.ndarray:
-        setdefault = self.term_ids.setdefault
-        return np.fromiter((setdefault(t, len(self.term_ids)) for t in terms), dtype=np.int32)
-
-    def add_block(self, term_ids: np.ndarray, rows: np.ndarray, weights: np.ndarray) -> None:
-        """Postings (term_ids[i], rows[i], weights[i])."""
-        self._blocks.append((term_ids, rows, weights))
-
-    def freeze(self) -> None:
-        if not self._blocks:
-            return
-        tids = np.concatenate([b[0] for b in self._blocks])
-        order = np.argsort(tids, kind="stable")
-        rows = np.concatenate([b[1] for b in self._blocks]).astype(np.int32)[order]
-        weights = np.concatenate([b[2] for b in self._blocks]).astype(np.float32)[order]
-        bounds = np.searchsorted(tids[order], np.arange(len(self.term_ids) + 1))
-        self.frozen = {
-            term: (rows[bounds[t] : bounds[t + 1]], weights[bounds[t] : bounds[t + 1]])
-            for term, t in self.term_ids.items()
-        }
-        self._blocks = []
-
-    def accumulate(self, terms, out: np.ndarray) -> None:
-        for term in terms:
-            hit = self.frozen.get(term)
-            if hit is not None:
-                out[hit[0]] += hit[1]
-
-
 class KnowledgeIndex:
     """Immutable once built; a publish builds a new one and swaps it in."""
 
@@ -107,6 +77,19 @@ class KnowledgeIndex:
         self.guides = sorted(guides, key=lambda g: g["code"])
         self.by_code = {g["code"]: g for g in self.guides}
         self._row_of = {g["code"]: row for row, g in enumerate(self.guides)}
+        # Item families: records sharing a name (an imported item's situations, departments, levels).
+        family_ids: dict[str, int] = {}
+        self._family_of = np.fromiter(
+            (family_ids.setdefault(g["name"], len(family_ids)) for g in self.guides), dtype=np.int32,
+            count=len(self.guides),
+        )  # fmt: skip
+        self._family_rows: list[list[int]] = [[] for _ in family_ids]
+        for row, fam in enumerate(self._family_of):
+            self._family_rows[fam].append(row)
+        self._bundle_rows = [row for row, g in enumerate(self.guides) if g.get("items")]
+        # The city's own (hand-written, complete) guide wins a near tie with an imported record.
+        self._trust = np.asarray([IMPORTED_TRUST if g.get("import") else 1.0 for g in self.guides], dtype=np.float32)
+        self._situation_masks = np.asarray([item_mask(g) for g in self.guides], dtype=np.int64)
         self._build_titles()
         self._build_passages()
         self.build_seconds = time.perf_counter() - started
@@ -122,11 +105,16 @@ class KnowledgeIndex:
         item_feats: list[set[str]] = []
         self._automaton = ahocorasick.Automaton()
         phrases: dict[str, list[int]] = defaultdict(list)
+        title_feats: list[tuple[int, set[str]]] = []
         for row, g in enumerate(self.guides):
             feats: set[str] = set()
-            for title in [g["name"], *g["aliases"]]:
+            # A record's situation (办理项) tells it apart from the rest of its family.
+            for title in [g["name"], *g["aliases"], *([g["situation"]] if g.get("situation") else [])]:
                 phrase = self.pipeline.normalize(title)
-                feats |= self._title_features(phrase)
+                one = self._title_features(phrase)
+                feats |= one
+                if one:
+                    title_feats.append((row, one))
                 if len(phrase) >= 2:
                     phrases[phrase].append(row)
             item_feats.append(feats)
@@ -139,13 +127,23 @@ class KnowledgeIndex:
         # Bigrams and one-character words (开, 丢) are weak evidence on their own.
         weight = {t: idf * (BIGRAM_WEIGHT if t[0] == "~" or len(t) == 1 else WORD_WEIGHT)
                   for t, idf in self.title_idf.items()}  # fmt: skip
-        self._titles = _Postings()
+        # Title coverage: how much of one title (the name or one alias) the question says. A question
+        # naming "导游" and "考试" covers 全国导游考试查询 better than 教师资格考试成绩查询, whose
+        # distinctive "教师" it never mentions, even if it shares more common words with the latter.
+        self._cover = Postings()
+        totals = []
+        for t, (_row, feats) in enumerate(title_feats):
+            fl = [f for f in feats if f[0] != "~"]  # words only: shared bigrams ("进度") say too little
+            w = [weight[f] for f in fl]
+            self._cover.add(fl, t, w)
+            totals.append(sum(w) or 1.0)
+        self._cover.freeze()
+        self._title_total = np.asarray(totals, dtype=np.float32)
+        self._title_item = np.asarray([row for row, _ in title_feats], dtype=np.int32)
+        self._titles = Postings()
         for row, feats in enumerate(item_feats):
             feats_list = list(feats)
-            self._titles.add_block(
-                self._titles.ids(feats_list), np.full(len(feats_list), row, dtype=np.int32),
-                np.fromiter((weight[f] for f in feats_list), dtype=np.float32, count=len(feats_list)),
-            )
+            self._titles.add(feats_list, row, [weight[f] for f in feats_list])
         self._titles.freeze()
 
     def _passage_texts(self, g: dict) -> list[tuple[str | None, int | None, str]]:
@@ -177,7 +175,7 @@ class KnowledgeIndex:
                 df[term] += int(c)
         idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         pids_of_text = np.split(np.argsort(text_of, kind="stable"), np.cumsum(copies)[:-1])
-        self._bm25 = _Postings()
+        self._bm25 = Postings()
         for doc, dl, pids in zip(docs, lengths, pids_of_text, strict=True):
             if not doc:
                 continue
@@ -193,9 +191,21 @@ class KnowledgeIndex:
 
     # -- querying -----------------------------------------------------------------------
     def item_scores(self, norm: str, terms: list[str]) -> np.ndarray:
+        return self._scores(norm, terms)[0]
+
+    def _scores(self, norm: str, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(ranking scores, coverage part): coverage re-ranks candidates, it never makes a question
+        answerable on its own (a short alias is easily "covered" by one word of chit-chat)."""
         scores = np.zeros(len(self.guides), dtype=np.float32)
         feats = set(terms) | {"~" + b for b in self.pipeline.bigrams(norm)}
         self._titles.accumulate(feats, scores)
+        covered = np.zeros(len(self._title_total), dtype=np.float32)
+        self._cover.accumulate(feats, covered)
+        coverage = np.zeros(len(self.guides), dtype=np.float32)
+        np.maximum.at(coverage, self._title_item, covered / self._title_total)
+        # a title said only in small part counts nothing; said fully it adds COVER_WEIGHT
+        coverage = COVER_WEIGHT * np.clip((coverage - COVER_FLOOR) / (1 - COVER_FLOOR), 0, None)
+        scores += coverage
         if len(self._automaton):
             best: dict[int, int] = {}
             for _end, (length, rows) in self._automaton.iter(norm):
@@ -210,7 +220,10 @@ class KnowledgeIndex:
             best_passage = np.zeros(len(self.guides), dtype=np.float32)
             np.maximum.at(best_passage, self._passage_item[touched], pscores[touched])
             scores += PASSAGE_WEIGHT * best_passage
-        return scores
+        scores *= self._trust
+        if self._situation_masks.any():
+            scores *= factors(self._situation_masks, norm)
+        return scores, coverage
 
     def _faq_match(self, guide: dict, terms: set[str]) -> dict | None:
         best, best_cov = None, 0.0
@@ -242,18 +255,39 @@ class KnowledgeIndex:
                 scores[row] = matched[0] * CLARIFY_RATIO * 0.99  # the single item is the better answer
         return rows[np.argsort(-scores[rows], kind="stable")]
 
+    def _family_best(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per family: the best member's score and row."""
+        fam_scores = np.full(len(self._family_rows), -np.inf, dtype=np.float32)
+        np.maximum.at(fam_scores, self._family_of, scores)
+        best_row = np.zeros(len(self._family_rows), dtype=np.int32)
+        order = np.argsort(scores, kind="stable")  # ascending: the best member of a family is written last
+        best_row[self._family_of[order]] = order
+        return fam_scores, best_row
+
+    def _members(self, row: int, scores: np.ndarray) -> list[dict]:
+        """The records of ``row``'s family that fit the question as well as the best one."""
+        rows = self._family_rows[self._family_of[row]]
+        best = float(scores[row])
+        return [self.guides[r] for r in rows if best - float(scores[r]) < SITUATION_TIE]
+
     def search(self, question: str, k: int = 5) -> Outcome:
         norm = self.pipeline.normalize(question)
         terms = self.pipeline.content_terms(norm)
         fld = detect_field(norm)
         if not self.guides:
             return Outcome("unanswerable", fld)
-        scores = self.item_scores(norm, terms)
-        top = min(max(k, 5), len(scores))
-        rows = np.argpartition(-scores, top - 1)[:top]
-        rows = rows[np.argsort(-scores[rows], kind="stable")]
-        if float(scores[rows[0]]) < MIN_SCORE:
+        if not terms:  # only field words and fillers ("查询办件进度"): nothing names an item
             return Outcome("unanswerable", fld)
+        scores, coverage = self._scores(norm, terms)
+        fam_scores, best_row = self._family_best(scores)
+        top = min(max(k, 5), len(fam_scores))
+        fams = np.argpartition(-fam_scores, top - 1)[:top]
+        rows = best_row[fams[np.argsort(-fam_scores[fams], kind="stable")]]  # one row per family
+        if float((scores - coverage).max()) < MIN_SCORE:
+            return Outcome("unanswerable", fld)
+        if TOGETHER.search(norm):  # asked to do things together: every bundle is a candidate
+            extra = [r for r in self._bundle_rows if r not in set(rows.tolist())]
+            rows = np.concatenate([rows, np.asarray(extra, dtype=np.int32)])
         rows = self._weigh_bundles(norm, rows, scores)
         best = float(scores[rows[0]])
         close = [r for r in rows if scores[r] >= CLARIFY_RATIO * best and best - scores[r] < CLARIFY_MARGIN]
@@ -263,9 +297,11 @@ class KnowledgeIndex:
             guide = self.guides[row]
             faq = self._faq_match(guide, set(terms)) if rank == 0 and status == "answered" else None
             use_field = "faq" if faq else fld
-            results.append(
-                Result(guide["code"], guide["name"], use_field, compose(guide, use_field, faq), float(scores[row]))
-            )
+            if rank == 0 and status == "answered" and not faq:
+                answer = family_answer(self._members(row, scores), use_field)
+            else:
+                answer = compose(guide, use_field, faq)
+            results.append(Result(guide["code"], guide["name"], use_field, answer, float(scores[row])))
         if status == "clarify":
             results = results[: len(close)]
         return Outcome(status, fld, results)

@@ -11,6 +11,7 @@ from miniapp_api.core.stores import mongo
 from miniapp_api.identity.staff import require_role
 from miniapp_api.kb.schemas import KbSearchArgs, KbSearchSchema, SynonymsSchema, UnansweredSchema
 from miniapp_api.kb.service import knowledge_base
+from miniapp_api.kb.synonyms import check_conflicts
 
 blp = Blueprint("kb", __name__, url_prefix="/api/v1", description="Knowledge base (知识库)")
 
@@ -22,7 +23,7 @@ def kb_search(args: dict):
     """Answer a citizen question from the guides: answered / clarify / unanswerable."""
     if not args["q"].strip():
         raise ValidationFailed("q must not be blank", "q")
-    return knowledge_base().search(args["q"], args["k"]).as_dict()
+    return knowledge_base().search(args["q"], args["k"], log_unanswered=args["log"]).as_dict()
 
 
 @blp.route("/staff/kb/unanswered")
@@ -48,12 +49,7 @@ def get_synonyms():
 @require_role("editor")
 def put_synonyms(body: dict):
     """Replace the synonym table; every worker rebuilds its index from it."""
-    seen: dict[str, str] = {}
-    for i, group in enumerate(body["groups"]):
-        for variant in group["variants"]:
-            if variant in seen and seen[variant] != group["canonical"]:
-                raise ValidationFailed(f"{variant!r} already belongs to {seen[variant]!r}", f"groups.{i}.variants")
-            seen[variant] = group["canonical"]
+    check_conflicts(body["groups"])
     repo = GuideRepository(mongo())
     repo.save_synonyms(body["groups"])
     version = knowledge_base().set_synonyms(body["groups"])

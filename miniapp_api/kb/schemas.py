@@ -10,6 +10,8 @@ from miniapp_api.kb.fields import FIELDS
 class KbSearchArgs(Schema):
     q = fields.String(required=True, validate=validate.Length(1, 500))
     k = fields.Integer(load_default=5, validate=validate.Range(1, 20))
+    log = fields.Boolean(load_default=True, metadata={
+        "description": "count an unanswered question for staff (false: the bot's NLU asking whether it names an item)"})
 
 
 class KbResultSchema(Schema):

@@ -21,10 +21,14 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from miniapp_api.catalogue.repo import GuideRepository, synonyms_map
+from miniapp_api.core.clock import local_today
+from miniapp_api.core.pii import mask_pii
 from miniapp_api.core.stores import mongo, rds, rkey
+from miniapp_api.kb import search_stats
 from miniapp_api.kb.dictionary import dictionary_words, write_dictionary
 from miniapp_api.kb.index import KnowledgeIndex, Outcome
 from miniapp_api.kb.text import TextPipeline, read_domain_terms
+from miniapp_api.live.publish import publish_quietly
 
 log = logging.getLogger(__name__)
 UNANSWERED_KEEP = 5000
@@ -44,6 +48,7 @@ def make_index(
 
 
 _BUILT: OrderedDict[str, tuple[KnowledgeIndex, dict[str, int]]] = OrderedDict()
+_PIPELINE: dict[str, TextPipeline] = {}
 _BUILT_LOCK = threading.Lock()
 
 
@@ -58,7 +63,15 @@ def cached_index(guides: list[dict], groups: list[dict], domain_terms_file: str 
         if digest in _BUILT:
             _BUILT.move_to_end(digest)
             return _BUILT[digest]
-    built = make_index(guides, groups, domain_terms_file, TextPipeline())
+    # The pipeline of the last build is reused while the synonyms stay the same: its tokenizer already
+    # knows the words and its caches hold the cut text of every unchanged guide, so the rebuild after
+    # one publish into a catalogue of thousands does not tokenise them all again.
+    pipe_key = hashlib.sha1(json.dumps([groups, str(domain_terms_file)], ensure_ascii=False).encode()).hexdigest()
+    with _BUILT_LOCK:
+        pipeline = _PIPELINE.get(pipe_key) or TextPipeline()
+        _PIPELINE.clear()
+        _PIPELINE[pipe_key] = pipeline
+    built = make_index(guides, groups, domain_terms_file, pipeline)
     with _BUILT_LOCK:
         _BUILT[digest] = built
         while len(_BUILT) > 4:
@@ -150,10 +163,23 @@ class KnowledgeBase:
         self.index, self._words = cached_index(guides, groups, cfg["DOMAIN_TERMS_FILE"])
         self.synonym_groups = groups
         self.version = version
+        if not cfg["MONGO_URI"]:
+            self._adopt_from_snapshot(guides)
         dict_file = Path(cfg["JIEBA_DICT_DIR"]) / "userdict.txt"
         if not dict_file.exists():
             write_dictionary(self._words, cfg["JIEBA_DICT_DIR"])
         log.info("knowledge base v%d: %d guides indexed in %.2fs", version, len(guides), self.index.build_seconds)
+
+    @staticmethod
+    def _adopt_from_snapshot(guides: list[dict]) -> None:
+        """In-memory store only: guides another process published (``flask catalogue import`` has a
+        store of its own) are taken into this process's store, so staff can open their editions."""
+        repo = GuideRepository(mongo())
+        known = {d["code"] for d in repo.guides.find({}, {"code": 1})}
+        foreign = [g for g in guides if g["code"] not in known]
+        if foreign:
+            repo.publish_many(foreign, "snapshot", "taken from the published snapshot (published by another process)")
+            log.info("took %d guides published by another process into the in-memory store", len(foreign))
 
     # -- reading ----------------------------------------------------------------------
     def current(self) -> KnowledgeIndex:
@@ -165,18 +191,27 @@ class KnowledgeBase:
         return self.current().by_code
 
     def search(self, question: str, k: int = 5, log_unanswered: bool = True) -> Outcome:
+        """``log_unanswered``: a resident's question, counted for the dashboard (and, when not
+        answered, listed for staff); staff trying questions and internal look-ups pass False."""
         outcome = self.current().search(question, k)
-        if log_unanswered and outcome.status != "answered":
-            self._log_unanswered(question, outcome.status)
+        if log_unanswered:
+            self._record(question, outcome.status)
         return outcome
 
-    def _log_unanswered(self, question: str, status: str) -> None:
+    def _record(self, question: str, status: str) -> None:
+        """One round trip: the day's counters and, if not answered, the unanswered list; a question
+        new to that list is announced on the ``kb.unanswered`` live topic."""
         key = rkey("kb", "unanswered", status)
-        text = question.strip()[:200]
+        text = mask_pii(question.strip())[:200]  # staff read these: no ID or phone numbers kept
         pipe = rds().pipeline(transaction=False)
-        pipe.zincrby(key, 1, text)
-        pipe.zremrangebyrank(key, 0, -UNANSWERED_KEEP - 1)  # keep the most frequent ones
-        pipe.execute()
+        search_stats.record(pipe, text, status, local_today())
+        if status != "answered":
+            pipe.zincrby(key, 1, text)
+            pipe.zremrangebyrank(key, 0, -UNANSWERED_KEEP - 1)  # keep the most frequent ones
+        results = pipe.execute()
+        if status != "answered" and float(results[-2]) == 1.0:
+            publish_quietly(rds(), current_app.config["REDIS_PREFIX"], "kb.unanswered",
+                            {"type": "new_question", "status": status, "message": "知识库有新的未答问题"})
 
     def unanswered(self, limit: int = 100) -> list[dict]:
         rows = []
@@ -190,6 +225,12 @@ class KnowledgeBase:
         """Put a newly published edition into the shared snapshot; all workers follow."""
         hkey, _skey, _vkey = self._keys()
         return self._change_snapshot(lambda pipe: pipe.hset(hkey, mapping=_encoded([guide])))
+
+    def publish_many(self, guides: list[dict]) -> int:
+        """Many newly published editions (a catalogue import) in one snapshot change: one version
+        bump, one index rebuild per worker."""
+        hkey, _skey, _vkey = self._keys()
+        return self._change_snapshot(lambda pipe: pipe.hset(hkey, mapping=_encoded(guides)))
 
     def set_synonyms(self, groups: list[dict]) -> int:
         _hkey, skey, _vkey = self._keys()

@@ -55,15 +55,21 @@ class TextPipeline:
         """Teach the tokenizer item names, aliases and domain terms (idempotent)."""
         self.initialize()
         with self._lock:
+            added = False
             for word, freq in words.items():
                 if self.tokenizer.FREQ.get(word, 0) < freq:
                     self.tokenizer.add_word(word, freq)
-            self._clause_cache.clear()
-            self._text_cache.clear()
+                    added = True
+            if added:  # new words cut text differently; the same words keep every cached cut valid
+                self._clause_cache.clear()
+                self._text_cache.clear()
 
     # -- synonyms -------------------------------------------------------------------------
     def set_synonyms(self, synonyms: dict[str, str]) -> None:
         """``synonyms`` maps a variant to its canonical form (e.g. 驾照 → 机动车驾驶证)."""
+        if getattr(self, "_given_synonyms", None) == synonyms:
+            return  # the same table again (a reused pipeline): keep the caches
+        self._given_synonyms = dict(synonyms)
         self.synonyms = dict(synonyms)
         # Canonical forms map to themselves so that 营业执照 is not rewritten through 执照.
         for canonical in set(synonyms.values()):

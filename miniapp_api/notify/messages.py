@@ -58,8 +58,17 @@ def queue_near(data: dict) -> tuple[str, dict]:
                         "number3": ahead, "thing4": f"前面还有{ahead}位，请到等候区留意叫号"})  # fmt: skip
 
 
+def appeal_reply(data: dict) -> tuple[str, dict]:
+    """data: appeal_no, department, reply, status_label, at (ISO)."""
+    page = f"pages/appeals/detail?appeal_no={data.get('appeal_no', '')}"
+    return page, _body({"character_string1": data.get("appeal_no"), "thing2": data.get("department") or "承办单位",
+                        "phrase3": data.get("status_label") or "已答复", "time4": _minute(data.get("at")),
+                        "thing5": data.get("reply") or "点击查看答复并评价"})  # fmt: skip
+
+
 FORMATTERS: dict[str, Callable[[dict], tuple[str, dict]]] = {
     "case_status": case_status,
     "appointment_reminder": appointment_reminder,
     "queue_near": queue_near,
+    "appeal_reply": appeal_reply,
 }

@@ -2,10 +2,12 @@
 
 ``enqueue`` is what request handlers call: it records the message in Mongo ``notifications`` and
 puts a job on the RQ queue, and it never raises or blocks the request (short Redis timeouts; a
-queue that is down leaves the record ``pending`` for ``flask notify requeue`` / the worker start).
-The job (``deliver``) sends through wechatpy; a failure is logged, recorded and retried by RQ
-(``Retry`` with NOTIFY_RETRY_INTERVALS); after the last retry RQ keeps the job in its failed
-registry and the record says ``failed``. Statuses: queued, pending, retrying, sent, failed,
+queue that is down leaves the record ``pending`` for the web process's background job, or ``flask
+notify requeue``). The job (``deliver``) runs in the worker process and sends through wechatpy; a
+failure is logged and retried by RQ (``Retry`` with NOTIFY_RETRY_INTERVALS); after the last retry RQ
+keeps the job in its failed registry and the record says ``failed``. The worker never writes the
+records itself: every outcome goes through Redis to the web process (notify.results), which holds
+them even with the in-memory store. Statuses: queued, pending, retrying, sent, failed,
 rejected (WeChat refused for good, e.g. the user did not subscribe), skipped (no openid/template).
 """
 
@@ -22,7 +24,8 @@ from flask import Flask, current_app, has_app_context
 from pymongo.errors import DuplicateKeyError, PyMongoError
 from rq import Queue, Retry, get_current_job
 
-from miniapp_api.core.stores import mongo
+from miniapp_api.core.stores import mongo, rds, rkey
+from miniapp_api.notify import results
 from miniapp_api.notify.messages import FORMATTERS
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,7 @@ TEMPLATE_SETTING = {
     "case_status": "WECHAT_TEMPLATE_CASE_STATUS",
     "appointment_reminder": "WECHAT_TEMPLATE_APPOINTMENT_REMINDER",
     "queue_near": "WECHAT_TEMPLATE_QUEUE_NEAR",
+    "appeal_reply": "WECHAT_TEMPLATE_APPEAL_REPLY",
 }
 # WeChat answers that retrying cannot fix: user refused / not subscribed, bad openid, bad template or data.
 PERMANENT_ERRCODES = frozenset({43101, 40003, 40037, 47003})
@@ -153,13 +157,25 @@ def use_worker_app(app: Flask) -> None:
     _worker_app = app
 
 
-def _record(notification_id: str, kind: str, changes: dict, attempt: bool = False, error: str | None = None) -> None:
-    update: dict = {"$set": {**changes, "updated_at": _now()}, "$setOnInsert": {"kind": kind, "created_at": _now()}}
-    if attempt:
-        update["$inc"] = {"attempts": 1}
-    if error:
-        update["$push"] = {"errors": {"at": _now(), "error": error[:500]}}
-    mongo()["notifications"].update_one({"_id": notification_id}, update, upsert=True)
+def _attempt() -> int:
+    """Which attempt this run of the job is (1 = the first), from RQ's retries left."""
+    job = get_current_job()
+    if job is None:
+        return 1
+    return retry_policy().max - (job.retries_left or 0) + 1  # RQ stores 0 retries left as None
+
+
+def _client():
+    """The mini-program's wechatpy client, pointed at WECHAT_API_BASE when set (an egress gateway)."""
+    from miniapp_api.core.wechat_client import wechat_client
+
+    client = wechat_client()
+    base = current_app.config.get("WECHAT_API_BASE")
+    if base:
+        base = base.rstrip("/") + "/"
+        client.API_BASE_URL = base + "cgi-bin/"
+        client.wxa.API_BASE_URL = base
+    return client
 
 
 def deliver(notification_id: str, kind: str, openid: str, data: dict) -> str:
@@ -171,25 +187,23 @@ def deliver(notification_id: str, kind: str, openid: str, data: dict) -> str:
         template_id = current_app.config.get(setting)
         if not template_id:
             log.warning("notification %s (%s) skipped: %s is not configured", notification_id, kind, setting)
-            _record(notification_id, kind, {"status": "skipped", "reason": f"{setting} is not configured"})
+            results.report(notification_id, kind, {"status": "skipped", "reason": f"{setting} is not configured"})
             return "skipped"
         page, body = FORMATTERS[kind](data)
         try:
-            from miniapp_api.core.wechat_client import wechat_client
-
-            wechat_client().wxa.send_subscribe_message(openid, template_id, body, page=page)
+            _client().wxa.send_subscribe_message(openid, template_id, body, page=page)
         except WeChatClientException as exc:
             if exc.errcode in PERMANENT_ERRCODES:
                 log.warning("notification %s rejected by WeChat: %s %s", notification_id, exc.errcode, exc.errmsg)
-                _record(notification_id, kind, {"status": "rejected", "reason": f"{exc.errcode} {exc.errmsg}"},
-                        attempt=True, error=f"{exc.errcode} {exc.errmsg}")  # fmt: skip
+                results.report(notification_id, kind, {"status": "rejected", "reason": f"{exc.errcode} {exc.errmsg}"},
+                               attempt=_attempt(), error=f"{exc.errcode} {exc.errmsg}")  # fmt: skip
                 return "rejected"
             _failed_attempt(notification_id, kind, f"WeChat error {exc.errcode} {exc.errmsg}")
             raise
         except Exception as exc:
             _failed_attempt(notification_id, kind, f"{type(exc).__name__}: {exc}")
             raise
-        _record(notification_id, kind, {"status": "sent", "sent_at": _now()}, attempt=True)
+        results.report(notification_id, kind, {"status": "sent", "sent_at": _now()}, attempt=_attempt())
         return "sent"
 
 
@@ -198,16 +212,19 @@ def _failed_attempt(notification_id: str, kind: str, error: str) -> None:
     retries_left = job.retries_left if job is not None else 0
     if retries_left:
         log.warning("notification %s failed (%s); RQ retries it, %d retries left", notification_id, error, retries_left)
-        _record(notification_id, kind, {"status": "retrying"}, attempt=True, error=error)
+        results.report(notification_id, kind, {"status": "retrying"}, attempt=_attempt(), error=error)
     else:
         log.error("notification %s failed for good after its last attempt: %s", notification_id, error)
-        _record(notification_id, kind, {"status": "failed", "failed_at": _now()}, attempt=True, error=error)
+        results.report(notification_id, kind, {"status": "failed", "failed_at": _now()}, attempt=_attempt(),
+                       error=error)
 
 
 # -- scheduled ------------------------------------------------------------------------------------
 def enqueue_appointment_reminders(day: dt.date) -> dict:
-    """Queue a reminder for every booking still active on ``day`` (run the day before, e.g. by cron
-    ``flask notify reminders``). Idempotent: the record id is ``reminder:<appointment_id>``."""
+    """Queue a reminder for every booking still active on ``day`` (run the day before by the web
+    process's background job, or ``flask notify reminders``). Idempotent: the record id is
+    ``reminder:<appointment_id>``, and a Redis mark per appointment also holds across a restart of an
+    API whose in-memory records were lost."""
     from miniapp_api.guides.catalogue import published_guides
 
     guides = published_guides()
@@ -218,10 +235,25 @@ def enqueue_appointment_reminders(day: dt.date) -> dict:
         data = {"appointment_id": appt["_id"], "item_code": appt.get("item_code"), "item_name": guide.get("name"),
                 "hall_id": appt.get("hall_id"), "hall_name": halls.get(appt.get("hall_id")), "date": appt["date"],
                 "slot": appt.get("slot"), "checkin_code": appt.get("checkin_code")}  # fmt: skip
+        mark = rkey("notify", "reminded", appt["_id"])
+        if not rds().set(mark, day.isoformat(), nx=True, ex=3 * 86400):
+            already += 1
+            continue
         try:
             created = _enqueue("appointment_reminder", appt.get("resident_id"), data, f"reminder:{appt['_id']}")
         except Exception:
+            rds().delete(mark)  # not queued: the next run tries again
             log.exception("reminder for appointment %s could not be queued", appt["_id"])
             continue
         queued, already = (queued + 1, already) if created else (queued, already + 1)
     return {"date": day.isoformat(), "queued": queued, "already_queued": already}
+
+
+def scheduled_reminders() -> dict | None:
+    """Background job of the web process: tomorrow's reminders, from NOTIFY_REMINDER_HOUR (hall time) on."""
+    from miniapp_api.core.clock import now_local
+
+    now = now_local()
+    if now.hour < int(current_app.config["NOTIFY_REMINDER_HOUR"]):
+        return None
+    return enqueue_appointment_reminders(now.date() + dt.timedelta(days=1))

@@ -12,6 +12,7 @@ from miniapp_api.core.errors import NotFound
 from miniapp_api.core.schemas import ErrorResponseSchema
 from miniapp_api.identity.resident_auth import require_resident
 from miniapp_api.identity.staff import require_role
+from miniapp_api.queue import announce
 from miniapp_api.queue import service as queue
 from miniapp_api.queue.schemas import (
     BoardSchema,
@@ -87,7 +88,11 @@ def hall_board(hall_id: str):
 @require_role("agent")
 def call_next(hall_id: str, window_no: str):
     """Call the next ticket for this window: 绿色通道 first, else the longest of its categories' queues."""
-    return {"ticket": queue.call_next(hall_id, window_no)}
+    ticket = queue.call_next(hall_id, window_no)
+    if ticket is not None:
+        announce.announce_call(ticket)  # the hall's displays show and speak it
+        announce.announce_board(hall_id)
+    return {"ticket": ticket}
 
 
 @blp.route("/staff/tickets/<ticket_id>/served", methods=["POST"])

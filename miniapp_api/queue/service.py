@@ -1,7 +1,8 @@
 """Queue numbers (取号): check-in with a booking, walk-in tickets, window calls, position and wait.
 
-Redis holds the live queue (see queue_lua for the key layout and the atomic scripts); every ticket
-is also persisted in the Mongo collection ``tickets`` after each change, for history and ratings.
+Redis holds the live queue (see queue.lua for the key layout and the atomic scripts); every ticket
+is also persisted in the Mongo collection ``tickets`` after each change and before the answer, for
+history and ratings, and to restore the day after Redis lost it (queue.rebuild).
 Priority within a category: 绿色通道 (green) first, then booked, then walk-in, each in arrival order.
 """
 
@@ -15,12 +16,23 @@ import uuid
 from flask import current_app
 
 from miniapp_api.booking.rules import ensure_open_day
-from miniapp_api.core.clock import hall_tz, now_local
-from miniapp_api.core.errors import ApiError, Conflict, NotFound, ValidationFailed, WrongDay
+from miniapp_api.core.clock import now_local
+from miniapp_api.core.errors import ApiError, Conflict, NotFound, Unavailable, ValidationFailed, WrongDay
 from miniapp_api.core.stores import mongo, rds, rkey
 from miniapp_api.halls.halls import category_by_code, get_hall
 from miniapp_api.queue import lua as queue_lua
-from miniapp_api.queue.lua import checkin_key, durations_key, holder_key, seq_key, ticket_key, waiting_key
+from miniapp_api.queue import tickets
+from miniapp_api.queue.lua import (
+    checkin_key,
+    durations_key,
+    holder_key,
+    no_guard_key,
+    ready_key,
+    seq_key,
+    ticket_key,
+    waiting_key,
+)
+from miniapp_api.queue.rebuild import ensure_queue
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +43,7 @@ DAY = 24 * 3600
 
 
 def now() -> dt.datetime:
-    """The hall's local time, from the booking service's (injectable) clock so both agree on "today"."""
+    """The hall's local time from the one hall clock (core/clock.py), so queue and booking agree on "today"."""
     return now_local()
 
 
@@ -47,6 +59,16 @@ def _script(name: str):
     return cache[name]
 
 
+def _run(name: str, keys: list[str], args: list) -> list:
+    """A queue script with the ready key last; when Redis lost the queue, restore it and run again."""
+    for _ in range(3):
+        result = _script(name)(keys=[*keys, ready_key()], args=args)
+        if not (result and result[0] == -9):
+            return result
+        ensure_queue(now().date().isoformat())
+    raise Unavailable("the queue is being restored, please retry", None)
+
+
 # --- halls ----------------------------------------------------------------------------------------
 
 
@@ -58,44 +80,25 @@ def _windows_serving(doc: dict, category: str) -> int:
 
 
 def _live(ticket_id: str) -> dict | None:
-    data = rds().hgetall(ticket_key(ticket_id))
+    """The ticket's live hash (restoring the day's queue first when Redis lost it)."""
+    pipe = rds().pipeline(transaction=False)
+    ready, data = pipe.exists(ready_key()).hgetall(ticket_key(ticket_id)).execute()
+    if not ready:
+        ensure_queue(now().date().isoformat())
+        data = rds().hgetall(ticket_key(ticket_id))
     return data or None
 
 
 def _persist(ticket_id: str) -> dict:
-    """Copy the live state to Mongo ``tickets`` and return it as the contract's document."""
-    data = _live(ticket_id)
-    doc = _as_doc(data)
-    mongo()["tickets"].replace_one({"_id": ticket_id}, doc, upsert=True)
-    return doc
-
-
-def _epoch_to_dt(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    return dt.datetime.fromtimestamp(float(value), hall_tz())
-
-
-def _as_doc(data: dict) -> dict:
-    doc = {
-        "_id": data["id"], "number": data["number"], "hall_id": data["hall_id"], "category": data["category"],
-        "date": data["date"], "resident_id": data.get("resident_id") or None,
-        "appointment_id": data.get("appointment_id") or None, "kind": data["kind"], "status": data["status"],
-        "window": data.get("window") or None, "score": float(data["score"]),
-    }  # fmt: skip
-    for key in ("created_at", "called_at", "served_at", "finished_at"):
-        doc[key] = _epoch_to_dt(data.get(key))
-    for key in ("transferred_to", "transferred_from"):
-        if data.get(key):
-            doc[key] = data[key]
-    return doc
+    """Copy the live state to Mongo ``tickets`` (queue.tickets.save) and return it as the contract's document."""
+    return tickets.save(tickets.as_doc(_live(ticket_id)))
 
 
 def get_ticket(ticket_id: str) -> dict:
     """The ticket document: live state from Redis, or the persisted copy once Redis dropped it."""
     data = _live(ticket_id)
     if data:
-        return _as_doc(data)
+        return tickets.as_doc(data)
     doc = mongo()["tickets"].find_one({"_id": ticket_id})
     if doc is None:
         raise NotFound(f"no ticket {ticket_id!r}", "ticket_id")
@@ -113,9 +116,10 @@ def _take(hall_id: str, category: str, kind: str, guard: str, resident_id: str, 
     args = [ticket_id, CLASS_OF_KIND[kind], _ttl(), category]
     for key, value in fields.items():
         args += [key, value]
-    result = _script("TAKE")(keys=keys, args=args)
+    result = _run("TAKE", keys, args)
     if result[0] == 0:  # the guard names an active ticket: same request again, same ticket
-        return get_ticket(result[1]), False
+        # persisted again: the request that took it may have died before it could
+        return (_persist(result[1]) if _live(result[1]) else get_ticket(result[1])), False
     return _persist(ticket_id), True
 
 
@@ -178,6 +182,8 @@ def board(hall_id: str) -> dict:
     """The hall's display: per category, how many wait and the estimated wait for a new arrival."""
     doc = get_hall(hall_id)
     date = now().date().isoformat()
+    if not rds().exists(ready_key()):  # Redis lost the day: the board must not show empty queues
+        ensure_queue(date)
     rows = []
     for cat in doc.get("categories", []):
         waiting = rds().zcard(waiting_key(hall_id, date, cat["code"]))
@@ -202,9 +208,9 @@ def call_next(hall_id: str, window_no: str) -> dict | None:
         return None
     date = now().date().isoformat()
     near_position = int(current_app.config["QUEUE_NEAR_POSITION"])
-    result = _script("CALL")(
-        keys=[waiting_key(hall_id, date, c) for c in categories],
-        args=[rkey("queue", "ticket", ""), window_no, now().timestamp(), near_position, *categories],
+    result = _run(
+        "CALL", [waiting_key(hall_id, date, c) for c in categories],
+        [rkey("queue", "ticket", ""), window_no, now().timestamp(), near_position, *categories],
     )
     if not result:
         return None
@@ -236,7 +242,7 @@ def _notify_near(ticket_id: str, position: int) -> None:
 def _finish_guard(data: dict) -> str:
     """The guard a finished ticket releases: a walk-in's holder key, never a booking's check-in key."""
     guard = data.get("guard", "")
-    return guard if guard and not data.get("appointment_id") else rkey("queue", "no-guard")
+    return guard if guard and not data.get("appointment_id") else no_guard_key()
 
 
 def finish(ticket_id: str, status: str) -> dict:
@@ -247,7 +253,7 @@ def finish(ticket_id: str, status: str) -> dict:
         raise Conflict("this ticket is no longer in today's queue", "ticket_id")
     cfg = current_app.config
     keys = [ticket_key(ticket_id), durations_key(data["hall_id"], data["category"]), _finish_guard(data)]
-    result = _script("FINISH")(keys=keys, args=[status, now().timestamp(), cfg["QUEUE_SERVICE_SAMPLES"], 30 * DAY])
+    result = _run("FINISH", keys, [status, now().timestamp(), cfg["QUEUE_SERVICE_SAMPLES"], 30 * DAY])
     if result[0] != 1:
         raise Conflict(f"ticket {data['number']} is {result[1]}; only a called ticket can be {status}", "ticket_id")
     ticket = _persist(ticket_id)
@@ -288,10 +294,10 @@ def transfer(ticket_id: str, category: str) -> dict:
     elif resident_id:
         new_guard = holder_key(hall_id, date, category, resident_id)
     else:
-        new_guard = rkey("queue", "no-guard")
+        new_guard = no_guard_key()
     keys = [ticket_key(ticket_id), waiting_key(hall_id, date, data["category"]), seq_key(hall_id, date, category),
             waiting_key(hall_id, date, category), ticket_key(new_id), _finish_guard(data), new_guard]  # fmt: skip
-    result = _script("TRANSFER")(keys=keys, args=[new_id, category, _ttl(), now().timestamp()])
+    result = _run("TRANSFER", keys, [new_id, category, _ttl(), now().timestamp()])
     if result[0] != 1:
         raise Conflict(f"ticket {data['number']} is {result[1]}; it cannot be transferred", "ticket_id")
     _persist(ticket_id)

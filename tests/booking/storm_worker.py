@@ -1,6 +1,6 @@
 """One process of the booking storm (run by test_concurrency.py; not a test module itself).
 
-    python -m tests.booking.storm_worker <redis_prefix> <threads> <now_iso> <item> <date> <slot>
+    python -m tests.booking.storm_worker <redis_prefix> <threads> <now_iso> <item> <date> <slot> <capacity> <store_id>
 
 Builds its own app on the shared Redis prefix, waits for the go signal, then lets <threads> residents
 book the same slot at once, each retrying with the same Idempotency-Key. Prints one JSON line.
@@ -58,6 +58,9 @@ def main() -> None:
     capacity = int(sys.argv[7])
     category = next(c["code"] for c in db["halls"].find_one({"_id": "jc-main"})["categories"] if item in c["items"])
     db["halls"].update_one({"_id": "jc-main"}, {"$set": {f"capacity.{category}": capacity}})
+    # The counters belong to the parent's MongoDB: each process's in-memory copy takes its store id, so
+    # the counters the parent built count as built from this store too (no rebuild from a partial copy).
+    db["meta"].replace_one({"_id": "booking_store"}, {"_id": "booking_store", "id": sys.argv[8]}, upsert=True)
     redis_client = app.extensions["redis"]
     redis_client.incr(prefix + "storm:ready")
     deadline = time.monotonic() + 60

@@ -45,6 +45,9 @@ def test_three_no_shows_in_90_days_block_booking_for_30_days(client, admin, resi
     editor = make_staff(client, admin, "editor")
     for day in ("2026-09-15", "2026-09-16", "2026-09-17"):
         appointment = _book(client, resident, date=day)
+        early = client.post(f"/api/v1/staff/appointments/{appointment['appointment_id']}/no_show", headers=agent)
+        assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_yet_due"  # slot not begun
+        clock.set(f"{day}T10:30:00")
         denied = client.post(f"/api/v1/staff/appointments/{appointment['appointment_id']}/no_show", headers=editor)
         assert denied.status_code == 403
         marked = client.post(f"/api/v1/staff/appointments/{appointment['appointment_id']}/no_show", headers=agent)
@@ -70,6 +73,7 @@ def test_two_no_shows_do_not_block_and_old_ones_expire(client, admin, resident, 
     agent = make_staff(client, admin, "agent")
     for day in ("2026-09-15", "2026-09-16"):
         appointment = _book(client, resident, date=day)
+        clock.set(f"{day}T10:30:00")  # a no-show is recorded once the slot has begun
         client.post(f"/api/v1/staff/appointments/{appointment['appointment_id']}/no_show", headers=agent)
     assert client.post("/api/v1/appointments", json=booking(date="2026-09-17"), headers=resident).status_code == 201
     with client.application.app_context():

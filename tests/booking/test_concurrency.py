@@ -10,6 +10,7 @@ import time
 
 import redis
 
+from miniapp_api.booking.counters import store_id
 from miniapp_api.core.config import ROOT
 from tests.booking.conftest import left, set_capacity
 from tests.booking.storm_worker import storm
@@ -46,8 +47,10 @@ def test_threads_in_several_processes(client, admin, clock, app, app_config):
     prefix = app_config["REDIS_PREFIX"]
     set_capacity(client, admin, "D", CAPACITY)
     assert left(client, item_code="GR-008") == CAPACITY  # counters initialised before the storm
+    with app.app_context():  # one MongoDB as far as the counters go (as several workers on one server)
+        shared_store = store_id()
     args = [prefix, str(THREADS_PER_PROCESS), clock.now.replace(tzinfo=None).isoformat(), BODY["item_code"],
-            BODY["date"], BODY["slot"], str(CAPACITY)]
+            BODY["date"], BODY["slot"], str(CAPACITY), shared_store]
     procs = [subprocess.Popen([sys.executable, "-m", "tests.booking.storm_worker", *args], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
              for _ in range(PROCESSES)]

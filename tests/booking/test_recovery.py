@@ -69,31 +69,50 @@ def test_failed_save_gives_the_seat_back(client, resident, monkeypatch):
 
 def test_a_cancel_racing_a_rebuild_is_not_counted_twice(client, admin, resident, app, monkeypatch):
     """cancel flips MongoDB, a rebuild runs (already counting the cancel), then cancel's release
-    arrives: the generation check must make that release a no-op."""
-    from miniapp_api.booking import appointments
+    arrives: that release must be a no-op."""
     from miniapp_api.booking import counters as booking_counters
+    from miniapp_api.booking import seats
+
     set_capacity(client, admin, "D", 2)
     mine = client.post("/api/v1/appointments", json=booking("GR-008"), headers=resident).get_json()
     client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client))
     assert left(client, item_code="GR-008") == 0
 
-    real_release_script = appointments.keys.release_script
+    real_finish = seats.finish_cancel
 
-    def release_script_with_rebuild_first(redis_client):
-        release = real_release_script(redis_client)
+    def rebuild_then_finish(*args, **kwargs):
+        booking_counters.rebuild_counters()
+        return real_finish(*args, **kwargs)
 
-        def late_release(*args, **kwargs):
-            booking_counters.rebuild_counters()
-            return release(*args, **kwargs)
-
-        return late_release
-
-    monkeypatch.setattr(appointments.keys, "release_script", release_script_with_rebuild_first)
+    monkeypatch.setattr(seats, "finish_cancel", rebuild_then_finish)
     assert client.delete(f"/api/v1/appointments/{mine['appointment_id']}", headers=resident).status_code == 200
-    monkeypatch.setattr(appointments.keys, "release_script", real_release_script)
+    monkeypatch.undo()
     assert left(client, item_code="GR-008") == 1  # not 2
     assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 201
     assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 409
+
+
+def test_a_rebuild_that_read_before_the_cancel_still_gets_the_seat_back(client, admin, resident, app, monkeypatch):
+    """The rebuild reads MongoDB while the cancel is noted but not written: it counts the seat as taken
+    (and drops the note); the cancel's release must still give it back, once."""
+    from miniapp_api.booking import counters as booking_counters
+    from miniapp_api.booking import seats
+
+    set_capacity(client, admin, "D", 1)
+    mine = client.post("/api/v1/appointments", json=booking("GR-008"), headers=resident).get_json()
+    assert left(client, item_code="GR-008") == 0
+    real_note = seats.note_cancel
+
+    def note_then_rebuild(*args, **kwargs):
+        real_note(*args, **kwargs)
+        booking_counters.rebuild_counters()
+
+    monkeypatch.setattr(seats, "note_cancel", note_then_rebuild)
+    assert client.delete(f"/api/v1/appointments/{mine['appointment_id']}", headers=resident).status_code == 200
+    monkeypatch.undo()
+    assert left(client, item_code="GR-008") == 1
+    assert client.post("/api/v1/appointments", json=booking("GR-008"), headers=login(client)).status_code == 201
+    assert left(client, item_code="GR-008") == 0
 
 
 def test_a_no_show_block_survives_a_redis_flush(client, admin, resident, app_config, clock):
@@ -102,6 +121,7 @@ def test_a_no_show_block_survives_a_redis_flush(client, admin, resident, app_con
     agent = make_staff(client, admin, "agent")
     for day in ("2026-09-15", "2026-09-16", "2026-09-17"):
         made = client.post("/api/v1/appointments", json=booking(date=day), headers=resident).get_json()
+        clock.set(f"{day}T10:30:00")  # a no-show is recorded once the slot has begun
         client.post(f"/api/v1/staff/appointments/{made['appointment_id']}/no_show", headers=agent)
     _flush_booking_keys(app_config["REDIS_PREFIX"])  # the block lived in Redis too: rebuilt from MongoDB
     blocked = client.post("/api/v1/appointments", json=booking(date="2026-09-18"), headers=resident)

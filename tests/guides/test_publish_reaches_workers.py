@@ -45,7 +45,8 @@ def _wait_ready(base: str) -> None:
 @pytest.fixture
 def two_workers(tmp_path):
     env = dict(os.environ, REDIS_URL="redis://127.0.0.1:6379/15", REDIS_PREFIX=f"test:{uuid.uuid4().hex[:8]}:",
-               BOOTSTRAP_ADMIN="admin:admin-pass-123", JIEBA_DICT_DIR=str(tmp_path / "dict"), KB_SYNC_INTERVAL="0.25")
+               BOOTSTRAP_ADMIN="admin:admin-pass-123", JIEBA_DICT_DIR=str(tmp_path / "dict"), KB_SYNC_INTERVAL="0.25",
+               SECRET_KEY=uuid.uuid4().hex * 2)  # a real process refuses to start without a proper secret
     ports = [_free_port(), _free_port()]
     procs = [_start(p, env) for p in ports]
     bases = [f"http://127.0.0.1:{p}" for p in ports]
@@ -67,10 +68,16 @@ def test_publish_reaches_the_other_worker_within_a_second(two_workers):
     login = {"username": "admin", "password": "admin-pass-123"}
     token = requests.post(f"{a}/api/v1/staff/login", json=login).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
+    # Four eyes: an editor writes the draft, the admin publishes it.
+    editor = {"username": "zhao.editor", "password": "Kx9-harbour-lantern", "role": "editor"}
+    assert requests.post(f"{a}/api/v1/staff/users", json=editor, headers=headers).status_code == 201
+    editor_login = {"username": editor["username"], "password": editor["password"]}
+    editor_token = requests.post(f"{a}/api/v1/staff/login", json=editor_login).json()["token"]
+    editor_headers = {"Authorization": f"Bearer {editor_token}"}
     guide = requests.get(f"{a}/api/v1/guides/GR-009").json()
     guide["location"]["phone"] = "0576-88990011"
-    assert requests.put(f"{a}/api/v1/staff/guides/GR-009/draft", json=guide, headers=headers).status_code == 200
-    assert requests.post(f"{a}/api/v1/staff/guides/GR-009/submit", headers=headers).status_code == 200
+    assert requests.put(f"{a}/api/v1/staff/guides/GR-009/draft", json=guide, headers=editor_headers).status_code == 200
+    assert requests.post(f"{a}/api/v1/staff/guides/GR-009/submit", headers=editor_headers).status_code == 200
     # Worker B has answered before, so it holds the old edition in memory.
     assert "88990011" not in requests.get(f"{b}/api/v1/kb/search", params={"q": "无犯罪记录证明电话"}).text
 

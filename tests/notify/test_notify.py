@@ -1,5 +1,6 @@
 """Subscribe messages through RQ: sent, retried on failure, failed for good after the last retry,
-recorded in Mongo either way; enqueue never raises into the request. WeChat is mocked over HTTP."""
+recorded in Mongo either way (the worker reports through Redis, the web side writes the records);
+enqueue never raises into the request. WeChat is mocked over HTTP."""
 
 import datetime as dt
 import json
@@ -10,6 +11,7 @@ import responses
 from rq import SimpleWorker
 
 from miniapp_api.core.stores import mongo
+from miniapp_api.notify import commands, results
 from miniapp_api.notify import service as notify
 from tests.cases.helpers import advance, backoffice, new_case, resident
 
@@ -25,9 +27,11 @@ def wechat():
 
 
 def run_jobs(app):
+    """The worker runs the jobs, then the web side applies the results it reported."""
     with app.app_context():
         queue = notify.notify_queue()
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        results.drain()
         return queue
 
 
@@ -161,14 +165,101 @@ def test_reminders_for_tomorrows_bookings_are_queued_once(app, wechat):
              "category": "B", "date": tomorrow, "slot": "10:00-11:00", "status": "cancelled", "checkin_code": "1"},
         ])  # fmt: skip
     runner = app.test_cli_runner()
+    web = WebSide(app)  # in-memory store: the CLI hands the command to the process that holds the data
     first = runner.invoke(args=["notify", "reminders", "--date", tomorrow])
     assert first.exit_code == 0, first.output
     assert json.loads(first.output) == {"date": tomorrow, "queued": 1, "already_queued": 0}
     again = runner.invoke(args=["notify", "reminders", "--date", tomorrow])
     assert json.loads(again.output)["already_queued"] == 1
+    web.stop()
     wechat.add(responses.POST, SEND_URL, json={"errcode": 0, "errmsg": "ok"})
     run_jobs(app)
     [body] = sends(wechat)
     assert body["template_id"] == "tpl-remind" and body["data"]["thing1"]["value"] == "普通护照签发"
     assert body["data"]["time2"]["value"] == f"{tomorrow} 09:00"
     assert record(app, "reminder:ap1")["status"] == "sent"
+
+
+class WebSide:
+    """The web process's background loop, answering the CLI's commands (notify.commands.serve)."""
+
+    def __init__(self, app) -> None:
+        import threading
+
+        self.app, self.done = app, threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.done.is_set():
+            with self.app.app_context():
+                commands.serve()
+            self.done.wait(0.05)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join(5)
+
+
+def test_the_worker_writes_no_record_itself(app, wechat, monkeypatch):
+    """The worker's own database (with the in-memory store, not the API's) is never touched: the
+    outcome reaches the records only when the web side drains the results."""
+    person = resident(app)
+    wechat.add(responses.POST, SEND_URL, json={"errcode": 0, "errmsg": "ok"})
+    nid = queue_one(app, person)
+    with app.app_context():
+        queue = notify.notify_queue()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    assert record(app, nid)["status"] == "queued"
+    with app.app_context():
+        assert results.drain() == 1
+        assert results.drain() == 0
+    assert record(app, nid)["status"] == "sent"
+
+
+def test_a_result_applied_twice_changes_nothing(app):
+    with app.app_context():
+        results.report("n-1", "queue_near", {"status": "retrying"}, attempt=1, error="timeout")
+        client = redis.Redis.from_url(app.config["REDIS_URL"], decode_responses=True)
+        [(entry_id, fields)] = client.xrange(results.stream_key())
+        results._apply(entry_id, fields)
+        results._apply(entry_id, fields)  # redelivered after a web process died before its XACK
+        doc = mongo()["notifications"].find_one({"_id": "n-1"})
+    assert doc["status"] == "retrying" and doc["attempts"] == 1 and len(doc["errors"]) == 1
+
+
+def test_results_left_unacknowledged_by_a_dead_web_process_are_claimed(app, monkeypatch):
+    with app.app_context():
+        results.report("n-2", "queue_near", {"status": "sent"}, attempt=1)
+        client = redis.Redis.from_url(app.config["REDIS_URL"], decode_responses=True)
+        results._ensure_group(client)
+        client.xreadgroup(results.GROUP, "web-dead", {results.stream_key(): ">"})  # read, never written
+        assert results.drain() == 0  # not idle long enough yet
+        monkeypatch.setattr(results, "RECLAIM_IDLE_MS", 0)
+        assert results.drain() == 1
+        assert mongo()["notifications"].find_one({"_id": "n-2"})["status"] == "sent"
+
+
+def test_reminders_run_in_the_evening_only_and_each_booking_once(app, wechat):
+    person = resident(app)
+    with app.app_context():
+        from miniapp_api.core.clock import local_today
+
+        tomorrow = (local_today() + dt.timedelta(days=1)).isoformat()
+        mongo()["appointments"].insert_one({"_id": "ap9", "resident_id": person["resident_id"], "hall_id": "jc-main",
+                                            "item_code": "GR-006", "category": "C", "date": tomorrow,
+                                            "slot": "09:00-10:00", "status": "booked", "checkin_code": "9"})
+        app.config["NOTIFY_REMINDER_HOUR"] = 24  # never reached
+        assert notify.scheduled_reminders() is None
+        app.config["NOTIFY_REMINDER_HOUR"] = 0
+        assert notify.scheduled_reminders() == {"date": tomorrow, "queued": 1, "already_queued": 0}
+        mongo()["notifications"].delete_many({})  # an in-memory API restarted: its records are gone,
+        assert notify.scheduled_reminders() == {"date": tomorrow, "queued": 0, "already_queued": 1}  # not sent twice
+
+
+def test_a_cli_command_without_the_web_process_says_so(app):
+    with app.app_context():
+        with pytest.raises(commands.NoWebProcess, match="start it first"):
+            commands.run("status", timeout=0.3)
+        client = redis.Redis.from_url(app.config["REDIS_URL"], decode_responses=True)
+        assert client.llen(commands._commands_key()) == 0  # taken back: it will not run later by surprise

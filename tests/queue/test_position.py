@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 import types
 
-import miniapp_api.notify as notify_package
 import pytest
 
+import miniapp_api.notify as notify_package
 from tests.queue.helpers import call, take
 
 

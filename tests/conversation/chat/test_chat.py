@@ -32,8 +32,10 @@ def test_reply_forwarded_with_buttons_and_custom_payload(client, rsps, resident_
     assert (body["intent"], body["item_code"], body["status"]) == ("ask_materials", "GR-006", "answered")
     assert "note" not in body
     sent = sent_to_webhook(rsps)
-    assert sent == [{"sender": "s-1", "message": "办护照要带什么",
-                     "metadata": {"channel": "api", "resident_token": resident_token}}]
+    # The bot gets no token: a conversation id bound to this resident, and whether the turn is signed in.
+    assert sent == [{"sender": sent[0]["sender"], "message": "办护照要带什么",
+                     "metadata": {"channel": "api", "signed_in": True}}]
+    assert sent[0]["sender"] != "s-1" and resident_token not in str(sent)
 
 
 def test_intent_and_item_from_nlu_when_the_bot_sends_no_custom_payload(client, rsps):
@@ -47,13 +49,24 @@ def test_intent_and_item_from_nlu_when_the_bot_sends_no_custom_payload(client, r
     assert body["status"] == "answered"
 
 
-def test_anonymous_or_invalid_token_sends_no_resident_token(client, rsps):
+def test_anonymous_or_invalid_token_is_not_signed_in(client, rsps):
     bot_replies(rsps, [{"text": "您好"}])
     nlu_answers(rsps, "greet")
     client.post("/api/v1/chat", json={"session_id": "anon", "text": "你好"})
     client.post("/api/v1/chat", json={"session_id": "anon", "text": "你好"},
                 headers={"Authorization": "Bearer not-a-session"})
-    assert [s["metadata"] for s in sent_to_webhook(rsps)] == [{"channel": "api"}, {"channel": "api"}]
+    sent = sent_to_webhook(rsps)
+    assert [s["metadata"] for s in sent] == [{"channel": "api", "signed_in": False}] * 2
+    assert sent[0]["sender"] == sent[1]["sender"]  # both anonymous: the same conversation
+
+
+def test_without_a_session_id_the_server_issues_one(client, rsps):
+    bot_replies(rsps, [{"text": "您好"}])
+    nlu_answers(rsps, "greet")
+    first = client.post("/api/v1/chat", json={"text": "你好"}).get_json()
+    assert first["session_id"].startswith("s-") and len(first["session_id"]) > 20
+    second = client.post("/api/v1/chat", json={"text": "你好"}).get_json()
+    assert second["session_id"] != first["session_id"]
 
 
 def test_rasa_down_answers_from_the_knowledge_base(client, rsps):
@@ -138,7 +151,7 @@ def test_nothing_listening_falls_back(app, client):
     ({"session_id": "s"}, "text"),
     ({"session_id": "bad id with spaces", "text": "你好"}, "session_id"),
     ({"session_id": "x" * 65, "text": "你好"}, "session_id"),
-    ({"text": "你好"}, "session_id"),
+    ({"session_id": "", "text": "你好"}, "session_id"),  # left out is fine (the server issues one), empty is not
 ])
 def test_bad_input_is_400_naming_the_field(client, payload, field):
     response = client.post("/api/v1/chat", json=payload)

@@ -38,11 +38,11 @@ def _follower_resident(app, client, rsps, user_info: dict) -> str:
     nlu_answers(rsps, "greet")
     response = client.post("/wechat", query_string=signed_args(), data=text_xml("你好", openid=FOLLOWER))
     assert response.status_code == 200
-    token = sent_to_webhook(rsps)[-1]["metadata"]["resident_token"]
+    conversation = sent_to_webhook(rsps)[-1]["sender"]
     with app.app_context():
         from miniapp_api.core.stores import rds, rkey
 
-        return json.loads(rds().get(rkey("session", token)))["resident_id"]
+        return json.loads(rds().get(rkey("chat", "turn", conversation)))["resident_id"]  # who the turn is for
 
 
 def test_a_follower_with_the_mini_programs_unionid_is_the_same_resident(app, client, rsps):

@@ -63,21 +63,21 @@ def test_plain_text_goes_to_the_bot_with_a_resident_session(app, client, rsps):
     assert reply["ToUserName"] == OPENID and reply["MsgType"] == "text"
     assert "普通护照签发" in reply["Content"]
     sent = sent_to_webhook(rsps)[0]
-    assert sent["sender"] == f"wx-{OPENID}" and sent["metadata"]["channel"] == "wechat"
-    token = sent["metadata"]["resident_token"]
+    assert sent["metadata"] == {"channel": "wechat", "signed_in": True}  # no token travels to the bot
+    assert OPENID not in sent["sender"]  # the conversation id is derived, not wx-<openid> anyone could name
     with app.app_context():
         from miniapp_api.core.stores import rds, rkey
 
-        assert json.loads(rds().get(rkey("session", token)))["openid"] == OPENID
+        assert json.loads(rds().get(rkey("chat", "turn", sent["sender"])))["openid"] == OPENID
 
 
-def test_the_resident_session_is_reused_across_messages(client, rsps):
+def test_the_conversation_is_kept_across_messages(client, rsps):
     bot_replies(rsps, [{"text": "好的"}])
     nlu_answers(rsps, "greet")
     for msg_id in (1, 2):
         client.post("/wechat", query_string=signed_args(), data=text_xml("你好", msg_id=msg_id))
     first, second = sent_to_webhook(rsps)
-    assert first["metadata"]["resident_token"] == second["metadata"]["resident_token"]
+    assert first["sender"] == second["sender"]  # one follower, one conversation
 
 
 def test_rasa_down_replies_from_the_knowledge_base(client, rsps):
