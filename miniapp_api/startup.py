@@ -59,6 +59,7 @@ def background_tasks(app: Flask) -> list[background.Task]:
     """The web process's periodic jobs (core.background): the booking sweeper, and the notification
     records' side of the worker (results, pending requeue, the evening reminders, CLI commands)."""
     from miniapp_api.booking.sweeper import sweep_once
+    from miniapp_api.cases import lamp_watch
     from miniapp_api.notify import commands, results
     from miniapp_api.notify.service import requeue_pending, scheduled_reminders
 
@@ -69,4 +70,5 @@ def background_tasks(app: Flask) -> list[background.Task]:
         background.Task("notify-commands", 0.5, commands.serve, locked=False),  # each command is popped once
         background.Task("notify-requeue", 60.0, requeue_pending),
         background.Task("notify-reminders", float(cfg["NOTIFY_REMINDER_INTERVAL"]), scheduled_reminders),
+        background.Task("case-lamps", 1.0, lamp_watch.watch),  # a lamp turning red at midnight, announced
     ]
