@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.faults.procs import BIN, ROOT, Proc, RedisServer, app_env, free_port, wait_until
+from tests.faults.procs import ADMIN, BIN, ROOT, Proc, RedisServer, app_env, free_port, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -97,11 +97,17 @@ def _chat(base: str, text: str, session: str) -> dict | None:
     return response.json() if response.status_code == 200 else None
 
 
-@pytest.mark.skipif(not BOT_READY, reason="needs bot/.venv and a trained model (scripts/test.sh runs this after the "
-                                          "bot stage, which installs and trains them)")
-def test_the_real_stack_survives_rasa_and_the_action_server_going_away(tmp_path, request):
+needs_bot = pytest.mark.skipif(not BOT_READY, reason="needs bot/.venv and a trained model (scripts/test.sh runs "
+                                                    "this after the bot stage, which installs and trains them)")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, request):
+    """The whole Procfile under supervisord (API, live server, Rasa, action server, worker) on a private
+    Redis, once for the tests below; yields (API base URL, supervisor) once Rasa answers a chat."""
     if not _ports_free():
         pytest.skip(f"ports {BOT_PORTS} are in use (is ./scripts/run.sh running?)")
+    tmp_path = tmp_path_factory.mktemp("stack")
     redis_server = RedisServer(tmp_path).start()
     request.addfinalizer(redis_server.stop)
     port = free_port()
@@ -113,10 +119,56 @@ def test_the_real_stack_survives_rasa_and_the_action_server_going_away(tmp_path,
     supervisor = Supervisor(ROOT / "Procfile", env, tmp_path)
     request.addfinalizer(supervisor.stop)
     supervisor.start()
-    session = f"fault-{port}"
-    first = wait_until(lambda: (t := _chat(base, "办护照要带什么", session)) and t["source"] == "rasa" and t, 240,
-                       "a chat answered by Rasa", 2.0)
+    first = wait_until(lambda: (t := _chat(base, "办护照要带什么", f"warm-{port}")) and t["source"] == "rasa" and t,
+                       240, "a chat answered by Rasa", 2.0)
     assert first["replies"]
+    return base, supervisor
+
+
+def _staff(base: str, username: str, password: str) -> dict:
+    response = requests.post(f"{base}/api/v1/staff/login", json={"username": username, "password": password},
+                             timeout=15)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@needs_bot
+def test_a_fee_changed_by_an_editor_and_a_publisher_is_what_the_bot_tells(stack):
+    """Issue 8's story end to end over real HTTP: an editor changes the 护照 fee, a second account publishes
+    it, and the resident asking the bot (Rasa → action server → API) is told the new fee."""
+    base, _ = stack
+    admin = _staff(base, *ADMIN)
+    password = "Window-desk-passphrase-2026"
+    for role in ("editor", "publisher"):
+        created = requests.post(f"{base}/api/v1/staff/users", headers=admin, timeout=15,
+                                json={"username": f"{role}-story", "password": password, "role": role})
+        assert created.status_code == 201, created.text
+    editor, publisher = _staff(base, "editor-story", password), _staff(base, "publisher-story", password)
+    guide = requests.get(f"{base}/api/v1/guides/GR-006", timeout=15).json()
+    assert guide["fee"]["items"][0]["amount"] == 120
+    guide["fee"] = {**guide["fee"], "items": [{**guide["fee"]["items"][0], "amount": 98}]}
+    assert requests.put(f"{base}/api/v1/staff/guides/GR-006/draft", json=guide, headers=editor,
+                        timeout=15).status_code == 200
+    assert requests.post(f"{base}/api/v1/staff/guides/GR-006/submit", headers=editor, timeout=15).status_code == 200
+    published = requests.post(f"{base}/api/v1/staff/guides/GR-006/publish", json={"note": "降费"},
+                              headers=publisher, timeout=15)
+    assert published.status_code == 200, published.text
+
+    def told_new_fee() -> dict | None:
+        turn = _chat(base, "办护照要多少钱", f"fee-{time.monotonic_ns()}")
+        return turn if turn and turn["source"] == "rasa" and "98" in " ".join(r.get("text") or "" for r in
+                                                                                turn["replies"]) else None
+
+    turn = wait_until(told_new_fee, 10, "the bot telling the new fee", 0.5)
+    assert "120" not in " ".join(r.get("text") or "" for r in turn["replies"])
+
+
+@needs_bot
+def test_the_real_stack_survives_rasa_and_the_action_server_going_away(stack):
+    base, supervisor = stack
+    session = f"fault-{time.monotonic_ns()}"
+    first = _chat(base, "办护照要带什么", session)
+    assert first is not None and first["source"] == "rasa" and first["replies"]
     pids = {n: supervisor.pid(n) for n in ("api", "rasa", "actions", "worker")}
     assert all(pids.values()), pids
 
