@@ -140,6 +140,10 @@ class BookingApi(_Area):
         body = self._client.get(f"/api/v1/halls/{hall_id}/slots", params={"item_code": item_code, "date": day})
         return body.get("slots", [])
 
+    def halls_for(self, item_code: str) -> list[dict]:
+        """全城通办: the halls serving an item or bundle (hall_id, name, district, address, hours …)."""
+        return self._client.get(f"/api/v1/items/{item_code}/halls").get("halls", [])
+
     def book(self, token: str, body: dict, idempotency_key: str) -> dict:
         return self._client.post("/api/v1/appointments", token=token, json=body,
                                  headers={"Idempotency-Key": idempotency_key})  # fmt: skip

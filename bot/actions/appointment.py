@@ -1,8 +1,10 @@
-"""Booking an appointment: appointment_form (item, date, slot, confirm).
+"""Booking an appointment: appointment_form (item, hall, date, slot, confirm).
 
-The rules are the resident API's: its meta says which hall and how far ahead, GET
-/api/v1/halls/<hall>/slots which days are open and how many places each slot has, POST
-/api/v1/appointments books with the resident's token; its error codes become the replies.
+The rules are the resident API's: its meta says which halls and how far ahead, GET
+/api/v1/items/<item>/halls which halls serve the item (全城通办: the form asks which hall only when
+more than one does), GET /api/v1/halls/<hall>/slots which days are open at that hall and how many
+places each slot has, POST /api/v1/appointments books with the resident's token; its error codes
+become the replies.
 """
 
 from __future__ import annotations
@@ -17,16 +19,29 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api_client import ApiRejected, ApiUnavailable, api
 from actions.conversation import resident_token
 from actions.dates import is_slot_label, parse_date, pick_slot, today
+from actions.halls import booking_hall, hall_button_title, resolve_hall, serving
 from actions.texts import BUSY, CLARIFY, LOGIN_FIRST, error_text
-from actions.vocabulary import default_hall, hall_name, is_item_code, last_bookable_date
+from actions.vocabulary import hall_name, is_item_code, last_bookable_date
 
 log = logging.getLogger(__name__)
 RESET = ["date", "slot", "confirm"]
 
 
-def free_slots(item_code: str, day: str) -> list[dict]:
-    """The day's slots for the item (raises ApiRejected closed_day etc., ApiUnavailable)."""
-    return api().booking.slots(default_hall(), item_code, day)
+def free_slots(item_code: str, day: str, hall_id: str) -> list[dict]:
+    """The day's slots for the item at the hall (raises ApiRejected closed_day etc., ApiUnavailable)."""
+    return api().booking.slots(hall_id, item_code, day)
+
+
+def hall_for_item(item_code: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict:
+    """{"hall": id} when one hall serves the item or the resident named one that does; {"hall": None}
+    when several do and none was named (the form then asks). Raises ApiRejected / ApiUnavailable."""
+    ids = [h["hall_id"] for h in serving(item_code)]
+    said = resolve_hall(tracker.get_slot("hall"))
+    if said in ids:
+        return {"hall": said}
+    if said:
+        dispatcher.utter_message(text=f"{hall_name(said)}不办理这个事项。")
+    return {"hall": ids[0] if len(ids) == 1 else None}
 
 
 def reset_events() -> list[dict[str, Any]]:
@@ -63,7 +78,7 @@ class ValidateAppointmentForm(FormValidationAction):
         try:
             if is_item_code(value):
                 guide = api().guides.get(value)
-                return {"item": guide["code"], "item_name": guide["name"]}
+                return self._with_hall({"item": guide["code"], "item_name": guide["name"]}, dispatcher, tracker)
             outcome = api().kb.search(value)
         except ApiRejected:
             dispatcher.utter_message(text="没有找到这个事项，请换个说法，比如“护照”“身份证换领”。")
@@ -73,13 +88,55 @@ class ValidateAppointmentForm(FormValidationAction):
             return {"item": None}
         results = outcome.get("results") or []
         if outcome.get("status") == "answered" and results:
-            return {"item": results[0]["item_code"], "item_name": results[0]["item_name"]}
+            chosen = {"item": results[0]["item_code"], "item_name": results[0]["item_name"]}
+            return self._with_hall(chosen, dispatcher, tracker)
         if outcome.get("status") == "clarify" and results:
             buttons = [{"title": r["item_name"], "payload": f'/inform{{"item":"{r["item_code"]}"}}'} for r in results]
             dispatcher.utter_message(text=CLARIFY, buttons=buttons)
         else:
             dispatcher.utter_message(text="没有找到这个事项，请换个说法，比如“护照”“身份证换领”。")
         return {"item": None}
+
+    @staticmethod
+    def _with_hall(chosen: dict, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict:
+        try:
+            return {**chosen, **hall_for_item(chosen["item"], tracker, dispatcher)}
+        except ApiRejected:  # no hall serves it
+            dispatcher.utter_message(text=f"{chosen['item_name']}暂不能网上预约，请直接到大厅办理或咨询12345。")
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+        return {"item": None}
+
+    def validate_hall(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
+        """A hall the resident named or picked; it must serve the item, and a date already chosen is
+        checked again at this hall (its own hours: a Saturday may be open at one hall only)."""
+        item = tracker.get_slot("item")
+        try:
+            hall_id = resolve_hall(value)
+            ids = [h["hall_id"] for h in serving(item)] if hall_id and is_item_code(item) else None
+        except ApiRejected:  # no hall serves the item at all
+            ids = []
+        except ApiUnavailable:
+            dispatcher.utter_message(text=BUSY)
+            return {"hall": None}
+        if hall_id is None:
+            dispatcher.utter_message(text="没听清是哪个大厅，请点选，或说出大厅名称，比如“东区分中心”。")
+            return {"hall": None}
+        if ids is not None and hall_id not in ids:
+            others = "、".join(hall_name(i) for i in ids) or "暂无"
+            dispatcher.utter_message(text=f"{hall_name(hall_id)}不办理这个事项，可以去：{others}。")
+            return {"hall": None}
+        result = {"hall": hall_id}
+        day = parse_date(tracker.get_slot("date")) if tracker.get_slot("date") else None
+        if ids is not None and day is not None:
+            try:
+                free_slots(item, day.isoformat(), hall_id)
+            except ApiRejected as exc:  # e.g. closed that day at this hall: ask the date again
+                dispatcher.utter_message(text=_closed_text(exc))
+                result.update(date=None, slot=None)
+            except ApiUnavailable:
+                pass  # the date is checked again when the slot is asked
+        return result
 
     def validate_date(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         try:
@@ -100,7 +157,7 @@ class ValidateAppointmentForm(FormValidationAction):
         if not is_item_code(item):
             return {"date": day.isoformat()}  # the slot check waits until the item is known
         try:
-            slots = free_slots(item, day.isoformat())
+            slots = free_slots(item, day.isoformat(), booking_hall(tracker))
         except ApiRejected as exc:
             dispatcher.utter_message(text=_closed_text(exc))
             return {"date": None}
@@ -123,7 +180,7 @@ class ValidateAppointmentForm(FormValidationAction):
         if day is None or not is_item_code(item):
             return {"slot": str(value)}  # resolved once the date is validated
         try:
-            slots = free_slots(item, day.isoformat())
+            slots = free_slots(item, day.isoformat(), booking_hall(tracker))
         except ApiRejected as exc:
             dispatcher.utter_message(text=_closed_text(exc))
             return {"slot": None, "date": None}
@@ -149,12 +206,30 @@ class ActionAskAppointmentFormSlot(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         item, day = tracker.get_slot("item"), tracker.get_slot("date")
         try:
-            slots = free_slots(item, day) if is_item_code(item) and day else []
+            slots = free_slots(item, day, booking_hall(tracker)) if is_item_code(item) and day else []
         except (ApiRejected, ApiUnavailable):
             slots = []
         buttons = [{"title": f"{s['slot']}（余{s['left']}）", "payload": f'/inform{{"time":"{s["slot"]}"}}'}
                    for s in slots if s.get("left", 0) > 0]  # fmt: skip
         dispatcher.utter_message(text="您想约哪个时段？可以说“上午”“下午2点”，或点选：", buttons=buttons)
+        return []
+
+
+class ActionAskAppointmentFormHall(Action):
+    """Asks which hall when several serve the item, offering them as buttons (全城通办)."""
+
+    def name(self) -> str:
+        return "action_ask_appointment_form_hall"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        item = tracker.get_slot("item")
+        try:
+            halls = serving(item) if is_item_code(item) else []
+        except (ApiRejected, ApiUnavailable):
+            halls = []
+        buttons = [{"title": hall_button_title(h), "payload": f'/inform{{"hall":"{h["hall_id"]}"}}'} for h in halls]
+        name = tracker.get_slot("item_name") or "这个事项"
+        dispatcher.utter_message(text=f"{name}在以下大厅都能办理（全城通办），您想去哪一个？", buttons=buttons)
         return []
 
 
@@ -166,7 +241,7 @@ class ActionAskAppointmentFormConfirm(Action):
         name = tracker.get_slot("item_name") or tracker.get_slot("item")
         when = f"{tracker.get_slot('date')} {tracker.get_slot('slot')}"
         try:
-            where = hall_name(default_hall())
+            where = hall_name(booking_hall(tracker))
         except ApiUnavailable:
             where = "服务大厅"
         text = f"请确认预约：{name}，{when}，{where}。确认预约吗？"
@@ -188,7 +263,7 @@ class ActionSubmitAppointment(Action):
             dispatcher.utter_message(text=LOGIN_FIRST, json_message={"status": "login_required"})
             return reset_events()
         try:
-            hall_id = default_hall()
+            hall_id = booking_hall(tracker)
         except ApiUnavailable:
             dispatcher.utter_message(text=BUSY)
             return reset_events()

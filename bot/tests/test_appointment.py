@@ -46,8 +46,10 @@ def test_an_earlier_signed_in_turn_does_not_sign_this_one_in(dispatcher, tracker
 def test_validate_item_code_and_free_text(http, dispatcher, tracker_factory):
     form = ValidateAppointmentForm()
     http.get(f"{API}/api/v1/guides/GR-006", json={"code": "GR-006", "name": "普通护照签发"})
+    http.get(f"{API}/api/v1/items/GR-006/halls", json={"halls": [{"hall_id": "jc-main", "name": "江川市市民服务中心"}]})
     assert form.validate_item("GR-006", dispatcher, tracker_factory(), {}) == {
-        "item": "GR-006", "item_name": "普通护照签发"}  # fmt: skip
+        "item": "GR-006", "item_name": "普通护照签发", "hall": "jc-main"}  # fmt: skip
+    http.get(f"{API}/api/v1/items/GR-017/halls", json={"halls": [{"hall_id": "jc-main", "name": "江川市市民服务中心"}]})
     http.get(f"{API}/api/v1/kb/search", json={"status": "answered", "field": None, "results": [
         {"item_code": "GR-017", "item_name": "社会保障卡申领", "field": None, "answer": "…", "score": 5}]})
     assert form.validate_item("社保卡", dispatcher, tracker_factory(), {})["item"] == "GR-017"

@@ -23,17 +23,19 @@ from pymongo.errors import DuplicateKeyError
 from miniapp_api.booking import lua as keys
 from miniapp_api.booking import seats
 from miniapp_api.booking.counters import ACTIVE_STATUSES, store_block
+from miniapp_api.booking.delivery import delivery_record, delivery_view
 from miniapp_api.booking.rules import (
     ensure_bookable,
     ensure_cancellable,
     ensure_no_show_due,
     seconds_until_day_over,
 )
+from miniapp_api.booking.serving import placement
 from miniapp_api.core.clock import now_local
 from miniapp_api.core.errors import Conflict, NotFound, Unavailable, ValidationFailed
 from miniapp_api.core.stores import mongo, rds
 from miniapp_api.guides.catalogue import item_name
-from miniapp_api.halls.halls import category_of_item, get_hall
+from miniapp_api.halls.halls import get_hall
 
 log = logging.getLogger(__name__)
 IDEM_RE = re.compile(r"^[\x21-\x7e]{1,100}$")
@@ -49,6 +51,8 @@ def ensure_indexes(db) -> None:
 def public(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if k not in ("_id", "idempotency_key")}
     out["appointment_id"] = doc["_id"]
+    out["items"] = doc.get("items") or [doc["item_code"]]
+    out["delivery"] = delivery_view(doc.get("delivery"))  # the phone masked
     return out
 
 
@@ -58,7 +62,7 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
     if idempotency_key is not None and not IDEM_RE.match(idempotency_key):
         raise ValidationFailed("Idempotency-Key must be 1–100 printable ASCII characters", "Idempotency-Key")
     hall = get_hall(body["hall_id"])
-    category = category_of_item(hall, body["item_code"])
+    category, items = placement(hall, body["item_code"])  # an item, or a bundle taking one seat
     date, slot = body["date"], body["slot"]
     if slot not in hall["slot_times"]:
         raise ValidationFailed(f"slot must be one of {', '.join(hall['slot_times'])}", "slot")
@@ -67,7 +71,7 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
         if previous:
             return _replay(previous, body), True
     now = now_local()
-    ensure_bookable(date, slot, now)
+    ensure_bookable(date, slot, now, hall)
 
     appointment_id = uuid.uuid4().hex
     day = date.isoformat()
@@ -83,8 +87,9 @@ def book(resident_id: str, body: dict, idempotency_key: str | None) -> tuple[dic
         raise seats.refusal(outcome, ref, seat)
 
     doc = {"_id": appointment_id, "resident_id": resident_id, "hall_id": hall["_id"], "item_code": body["item_code"],
-           "item_name": item_name(body["item_code"]), "category": category["code"], "date": day, "slot": slot,
-           "status": "booked", "checkin_code": _checkin_code(), "created_at": dt.datetime.now(dt.UTC), "booked_at": now,
+           "item_name": item_name(body["item_code"]), "items": items, "category": category["code"], "date": day,
+           "slot": slot, "delivery": delivery_record(body.get("delivery")), "status": "booked",
+           "checkin_code": _checkin_code(), "created_at": dt.datetime.now(dt.UTC), "booked_at": now,
            "idempotency_key": idempotency_key}
     try:
         mongo()["appointments"].insert_one(doc)
@@ -167,27 +172,46 @@ def mark_no_show(appointment_id: str, by: str | None = None) -> dict:
     """Record that the resident did not come (staff, or the queue on 过号). Idempotent.
 
     The seat stays taken (the slot is over); the per-item lock goes so a new booking is possible,
-    unless the no-show rule now blocks the resident.
+    unless the no-show rule now blocks the resident. MongoDB is written first with
+    ``no_show_settled: False`` and the Redis side after; a process that dies in between leaves the
+    flag, and the sweeper (``settle_no_shows``) does the Redis side then — both steps are idempotent.
     """
     db = mongo()
     doc = db["appointments"].find_one({"_id": appointment_id})
     if doc is None:
         raise NotFound("appointment not found", "appointment_id")
     if doc["status"] == "no_show":
+        if doc.get("no_show_settled") is False:
+            _settle_no_show(doc)
         return public(doc)
     ensure_no_show_due(dt.date.fromisoformat(doc["date"]), doc["slot"], now_local())
     updated = db["appointments"].find_one_and_update(
         {"_id": appointment_id, "status": {"$in": list(ACTIVE_STATUSES)}},
-        {"$set": {"status": "no_show", "no_show_at": dt.datetime.now(dt.UTC), "no_show_by": by}},
+        {"$set": {"status": "no_show", "no_show_at": dt.datetime.now(dt.UTC), "no_show_by": by,
+                  "no_show_settled": False}},
         return_document=True,
     )
     if updated is None:
         raise Conflict(f"预约状态为 {doc['status']}，不能记为爽约", "appointment_id", code="not_no_show")
-    active = keys.active_key(updated["resident_id"], updated["item_code"])
-    if rds().get(active) == appointment_id:
-        rds().delete(active)
-    store_block(rds(), updated["resident_id"], now_local().date())
+    _settle_no_show(updated)
     return public(updated)
+
+
+def _settle_no_show(doc: dict) -> None:
+    """The Redis side of a no-show: free the per-item lock it held, mirror the block; then mark it settled."""
+    active = keys.active_key(doc["resident_id"], doc["item_code"])
+    if rds().get(active) == doc["_id"]:
+        rds().delete(active)
+    store_block(rds(), doc["resident_id"], now_local().date())
+    mongo()["appointments"].update_one({"_id": doc["_id"]}, {"$set": {"no_show_settled": True}})
+
+
+def settle_no_shows(limit: int = 200) -> int:
+    """No-shows whose request stopped between MongoDB and Redis (the sweeper calls this)."""
+    docs = list(mongo()["appointments"].find({"status": "no_show", "no_show_settled": False}).limit(limit))
+    for doc in docs:
+        _settle_no_show(doc)
+    return len(docs)
 
 
 def sweep_no_shows(today: dt.date | None = None) -> int:

@@ -16,11 +16,10 @@ from flask import current_app
 from pymongo.errors import DuplicateKeyError
 
 from miniapp_api.booking import lua as keys
-from miniapp_api.booking.rules import blocked_until, seconds_until_day_over, slot_start
+from miniapp_api.booking.rules import blocked_until, seconds_until_day_over
 from miniapp_api.core.clock import now_local
-from miniapp_api.core.errors import Unavailable, ValidationFailed
+from miniapp_api.core.errors import Unavailable
 from miniapp_api.core.stores import mongo, rds, rkey
-from miniapp_api.halls.halls import category_of_item, get_hall
 
 log = logging.getLogger(__name__)
 SEAT_STATUSES = ("booked", "checked_in", "served", "no_show")  # every status but cancelled (and void) holds its seat
@@ -159,33 +158,8 @@ def _rebuild(client) -> dict:
 
 
 def slot_usage(hall_id: str, category: str, date: dt.date, slot_times: list[str]) -> list[int]:
+    if not slot_times:  # MGET needs a key: a closed day has no slots
+        return []
     ensure_counters()
     values = rds().mget([keys.seats_key(hall_id, category, date.isoformat(), s) for s in slot_times])
     return [int(v or 0) for v in values]
-
-
-def slots_view(hall_id: str, date: dt.date, item_code: str | None, category_code: str | None) -> dict:
-    """Seats left per slot of one day for an item's (or a category's) queue."""
-    from miniapp_api.booking.rules import ensure_open_day, opens_at, window_state
-    from miniapp_api.halls.halls import category_by_code
-
-    hall = get_hall(hall_id)
-    if item_code:
-        category = category_of_item(hall, item_code)
-        if category_code and category_code != category["code"]:  # both given: never answer for another queue
-            raise ValidationFailed(f"item {item_code} is served in category {category['code']}, not {category_code}",
-                                   "category")  # fmt: skip
-    elif category_code:
-        category = category_by_code(hall, category_code)
-    else:
-        raise ValidationFailed("give item_code or category", "item_code")
-    ensure_open_day(date)
-    now = now_local()
-    state = window_state(date, now)
-    capacity = int(hall["capacity"].get(category["code"], 0))
-    used = slot_usage(hall["_id"], category["code"], date, hall["slot_times"])
-    slots = [{"slot": s, "capacity": capacity, "left": max(capacity - u, 0),
-              "bookable": state == "open" and slot_start(date, s) > now and u < capacity}
-             for s, u in zip(hall["slot_times"], used, strict=True)]
-    return {"hall_id": hall["_id"], "date": date.isoformat(), "category": category["code"], "slots": slots,
-            "opens_at": opens_at(date).isoformat() if state == "not_yet_open" else None}

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import g
 from flask_smorest import Blueprint
 
-from miniapp_api.booking import counters as booking_counters
+from miniapp_api.booking import serving
 from miniapp_api.booking.schemas import (
     CalendarYearResultSchema,
     CalendarYearSchema,
     HallListSchema,
     HallSchema,
+    NearestArgs,
+    ServingHallsSchema,
     SlotsArgs,
     SlotsSchema,
 )
@@ -45,8 +47,27 @@ def hall_get(hall_id: str):
 @blp.alt_response(404, schema=ErrorResponseSchema, description="unknown hall, item or category")
 @blp.alt_response(422, schema=ErrorResponseSchema, description="closed_day or holiday_schedule_unknown")
 def hall_slots(args: dict, hall_id: str):
-    """Seats left per slot on a working day, for an item (``item_code``) or a category."""
-    return booking_counters.slots_view(hall_id, args["date"], args.get("item_code"), args.get("category"))
+    """Seats left per open slot of a day the hall is open, for an item or bundle (``item_code``) or a category."""
+    return serving.slots_view(hall_id, args["date"], args.get("item_code"), args.get("category"))
+
+
+@blp.route("/items/<item_code>/halls", methods=["GET"])
+@blp.response(200, ServingHallsSchema)
+@blp.alt_response(404, schema=ErrorResponseSchema, description="no hall serves the item")
+def item_halls(item_code: str):
+    """全城通办: every hall that serves an item or a 一件事 bundle, with its facts and booking queue."""
+    return serving.halls_for_item(item_code.upper())
+
+
+@blp.route("/halls/nearest", methods=["GET"])
+@blp.arguments(NearestArgs(), location="query")
+@blp.response(200, ServingHallsSchema)
+@blp.alt_response(400, schema=ErrorResponseSchema, description="neither lat/lon nor district given")
+@blp.alt_response(404, schema=ErrorResponseSchema, description="no hall serves the item")
+def hall_nearest(args: dict):
+    """The halls serving an item, nearest first (from lat/lon, or the resident's district first), then by
+    earliest free slot; ``nearest`` is the first of them with a free slot."""
+    return serving.nearest_halls(args["item_code"].upper(), args.get("lat"), args.get("lon"), args.get("district"))
 
 
 @blp.route("/staff/halls/<hall_id>", methods=["PUT"])

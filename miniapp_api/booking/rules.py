@@ -14,13 +14,12 @@ from miniapp_api.core.clock import hall_tz, now_local
 from miniapp_api.core.errors import Conflict, Forbidden, Unprocessable
 from miniapp_api.core.stores import mongo
 from miniapp_api.halls.calendar import workday_calendar
+from miniapp_api.halls.facts import open_periods, open_slots
 from miniapp_api.halls.halls import slot_bounds
 
 HOLIDAY_NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
                  "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
                  "Mid-autumn Festival": "中秋节"}
-
-
 
 
 def slot_start(date: dt.date, slot: str) -> dt.datetime:
@@ -36,10 +35,14 @@ def seconds_until_day_over(date: dt.date, extra_days: int = 1) -> int:
     return max(int((end - now_local()).total_seconds()), 60)
 
 
-def ensure_open_day(date: dt.date) -> None:
-    """422 closed_day for holidays and weekends (调休 workdays are open); 422 holiday_schedule_unknown."""
+def ensure_open_day(date: dt.date, hall: dict | None = None) -> None:
+    """422 closed_day when the hall is closed on ``date``: statutory holidays, and the weekend days its
+    ``opening`` has no periods for (调休 workdays are open like weekdays); without a hall, every
+    non-working day. 422 holiday_schedule_unknown for a year without a schedule."""
     calendar = workday_calendar()
-    if not calendar.is_workday(date):
+    if hall is not None and open_periods(hall, date, calendar):
+        return
+    if hall is not None or not calendar.is_workday(date):
         name = HOLIDAY_NAMES.get(calendar.holiday_name(date) or "", "")
         why = f"（{name}）" if name else "（非工作日）"
         raise Unprocessable(f"{date.isoformat()} 大厅不办公{why}，请选择工作日", "date", code="closed_day")
@@ -82,8 +85,10 @@ def window_state(date: dt.date, now: dt.datetime) -> str:
     return "open" if ahead <= allowed else "not_yet_open"
 
 
-def ensure_bookable(date: dt.date, slot: str, now: dt.datetime) -> None:
-    ensure_open_day(date)
+def ensure_bookable(date: dt.date, slot: str, now: dt.datetime, hall: dict | None = None) -> None:
+    ensure_open_day(date, hall)
+    if hall is not None and slot not in open_slots(hall, date, workday_calendar()):
+        raise Unprocessable(f"{hall['name']} {date.isoformat()} 的时段 {slot} 不开放", "slot", code="slot_closed")
     state = window_state(date, now)
     if state == "past":
         raise Unprocessable(f"{date.isoformat()} 已过，不能预约", "date", code="date_past")

@@ -8,6 +8,8 @@ store no other process can see the appointments it has to look at.
   ``void`` record with it. Inserted → the appointment was never saved and now never can be (the late
   request's insert would fail on the duplicate id): the seat, the per-item lock and the idempotency key
   are given back. Duplicate → the appointment exists: the entry is just confirmed.
+- a no-show recorded in MongoDB but not yet in Redis (``no_show_settled: False``): its per-item lock is
+  freed and the block mirrored (``appointments.settle_no_shows``).
 - ``c:<id>`` (cancel under way): MongoDB says cancelled → the seat is given back; anything else → the
   cancel never happened, the note is dropped.
 """
@@ -20,6 +22,7 @@ import logging
 from pymongo.errors import DuplicateKeyError
 
 from miniapp_api.booking import lua as keys
+from miniapp_api.booking.appointments import settle_no_shows
 from miniapp_api.core.stores import mongo, rds
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,7 @@ def sweep_once(limit: int = 200) -> dict:
     """Settle every pending entry past its deadline (at most ``limit``); returns what was done."""
     client = rds()
     now = int(client.time()[0])  # deadlines are Redis TIME seconds, whatever the API hosts' clocks say
-    done = {"released": 0, "confirmed": 0, "dropped": 0}
+    done = {"released": 0, "confirmed": 0, "dropped": 0, "no_shows_settled": settle_no_shows()}
     for member in client.zrangebyscore(keys.pending_key(), "-inf", now, start=0, num=limit):
         kind, _, appointment_id = member.partition(":")
         fields = client.hgetall(keys.pending_hash_key(member))

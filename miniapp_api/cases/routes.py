@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
+from miniapp_api.booking.schemas import DeliverySchema
+from miniapp_api.cases import shipping
 from miniapp_api.cases.lookup import lookup_json
 from miniapp_api.cases.schemas import CaseListSchema, CaseViewSchema, LookupArgs
-from miniapp_api.cases.service import cases_of_resident
+from miniapp_api.cases.service import case_view, cases_of_resident
+from miniapp_api.core import direct_args
 from miniapp_api.core.schemas import ErrorResponseSchema
 from miniapp_api.identity.chat_identity import requester
 from miniapp_api.identity.resident_auth import current_resident, require_resident
@@ -26,7 +29,7 @@ def my_cases():
 
 
 @blp.route("/lookup")
-@blp.arguments(LookupArgs(), location="query")
+@direct_args.arguments(blp, LookupArgs(), location="query")  # blp.arguments without webargs on the hot path
 @blp.response(200, CaseViewSchema)
 @blp.alt_response(404, schema=ErrorResponseSchema, description="unknown case or wrong factor (not told apart)")
 @blp.alt_response(429, schema=ErrorResponseSchema, description="too many failed lookups; see Retry-After")
@@ -40,3 +43,17 @@ def case_lookup(args: dict):
     who = requester(resident_id)  # a bot call: the chat user's session and address, not the action server's
     body = lookup_json(args["case_no"], args.get("factor"), who)  # 429s carry Retry-After
     return current_app.response_class(body, mimetype="application/json")  # already dumped and cached
+
+
+@blp.route("/<case_no>/delivery", methods=["PUT"])
+@require_resident
+@blp.arguments(DeliverySchema())
+@blp.response(200, CaseViewSchema)
+@blp.alt_response(400, schema=ErrorResponseSchema, description="post without recipient, phone or address")
+@blp.alt_response(404, schema=ErrorResponseSchema, description="not the resident's case")
+@blp.alt_response(409, schema=ErrorResponseSchema, description="already sent")
+@blp.doc(security=[{"bearer": []}])
+def case_delivery_choice(body: dict, case_no: str):
+    """The applicant chooses 窗口领取 (pickup) or 邮寄 (post, EMS) with an address, until it is sent."""
+    case = shipping.choose(case_no, g.resident["resident_id"], body)
+    return case_view(case, own=True)

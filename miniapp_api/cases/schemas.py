@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from miniapp_api.booking.schemas import DeliverySchema
+from miniapp_api.cases.delivery import DELIVERY_LABELS
 from miniapp_api.cases.rules import STATUSES
 
 CHANNELS = ("window", "online", "mini_program", "self_service", "mail")
@@ -29,6 +31,16 @@ class CaseCreateSchema(Schema):
     channel = fields.String(load_default="window", validate=validate.OneOf(CHANNELS))
     note = fields.String(load_default="", validate=validate.Length(0, 500))
     at = fields.AwareDateTime(metadata={"description": "when it was submitted (ISO 8601 with offset); default now"})
+    appointment_id = fields.String(validate=validate.Length(1, 64), metadata={
+        "description": "the appointment it comes from: its delivery choice and resident carry over"})
+    delivery = fields.Nested(DeliverySchema, metadata={"description": "pickup (default) or post with an address"})
+
+
+class DeliveryEventSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(tuple(DELIVERY_LABELS)),
+                           metadata={"description": "sent (with tracking_no) or delivered"})
+    tracking_no = fields.String(validate=validate.Length(1, 20), metadata={"example": "1234567890123"})
+    note = fields.String(load_default="", validate=validate.Length(0, 200))
 
 
 class CaseEventSchema(Schema):
@@ -75,6 +87,9 @@ class CaseViewSchema(Schema):
     note = fields.String(allow_none=True)
     finished_on_time = fields.Boolean()
     applicant = fields.Dict(metadata={"description": "back office only: name and masked ID / phone"})
+    delivery = fields.Dict(allow_none=True, metadata={
+        "description": "method pickup/post; for post: status (待寄出/已寄出/已签收) and tracking_no; the address "
+                       "only to the applicant (phone masked) and the back office"})
 
 
 class CaseListSchema(Schema):

@@ -13,6 +13,7 @@ import logging
 from flask import current_app
 from pymongo.errors import DuplicateKeyError
 
+from miniapp_api.cases import delivery
 from miniapp_api.cases.rules import CLOSED, STATUS_LABELS, check_transition
 from miniapp_api.cases.view_cache import case_changed
 from miniapp_api.core.clock import local_date, local_today
@@ -80,12 +81,19 @@ def applicant_record(applicant: dict) -> dict:
 
 
 def case_document(body: dict, by: str, at: dt.datetime) -> dict:
-    """A new case document in status ``submitted`` (not stored, no number yet)."""
+    """A new case document in status ``submitted`` (not stored, no number yet). From an appointment
+    (``appointment_id``) it takes the appointment's delivery choice and resident unless given."""
     guide = item_of(body["item_code"])
+    choice, applicant = body.get("delivery"), dict(body["applicant"])
+    if body.get("appointment_id"):
+        appointment = delivery.from_appointment(body["appointment_id"], guide["code"])
+        choice = choice or appointment.get("delivery")
+        applicant.setdefault("resident_id", appointment["resident_id"])
     return {"item_code": guide["code"], "item_name": guide["name"], "department": guide["department"],
             "promised_days": int(guide["time_limit"]["promised_days"]),
-            "applicant": applicant_record(body["applicant"]),
-            "channel": body.get("channel", "window"), "status": "submitted",
+            "applicant": applicant_record(applicant), "appointment_id": body.get("appointment_id"),
+            "delivery": delivery.initial_delivery(choice), "channel": body.get("channel", "window"),
+            "status": "submitted",
             "timeline": [{"status": "submitted", "at": at, "note": body.get("note", ""), "by": by}],
             "accepted_on": None, "closed_on": None, "pauses": [], "deadline": None, "version": 1,
             "created_at": utcnow(), "created_by": by}  # fmt: skip
@@ -193,13 +201,15 @@ def _timeline(case: dict, with_by: bool) -> list[dict]:
     return out
 
 
-def case_view(case: dict, today: dt.date | None = None, staff: bool = False) -> dict:
-    """What a resident (or, with ``staff``, the back office) sees of a case, lamp included."""
+def case_view(case: dict, today: dt.date | None = None, staff: bool = False, own: bool = False) -> dict:
+    """What a resident (or, with ``staff``, the back office) sees of a case, lamp included; ``own``:
+    the signed-in applicant, who also sees the address the result is posted to."""
     clock = case_clock(case, today or local_today(), workday_calendar())
     view = {"case_no": case["_id"], "item_code": case["item_code"], "item_name": case["item_name"],
             "department": case["department"], "channel": case.get("channel"), "status": case["status"],
             "status_label": STATUS_LABELS.get(case["status"], case["status"]),
-            "timeline": _timeline(case, with_by=staff), **clock}  # fmt: skip
+            "timeline": _timeline(case, with_by=staff), "delivery": delivery.view(case, staff=staff, own=own),
+            **clock}  # fmt: skip
     if staff:
         applicant = case["applicant"]
         view["applicant"] = {"name": applicant["name"], "id_masked": applicant["id_masked"],
@@ -211,4 +221,4 @@ def case_view(case: dict, today: dt.date | None = None, staff: bool = False) -> 
 def cases_of_resident(resident_id: str, limit: int = 50) -> list[dict]:
     today = local_today()
     docs = mongo()["cases"].find({"applicant.resident_id": resident_id}).sort("created_at", -1).limit(limit)
-    return [case_view(doc, today) for doc in docs]
+    return [case_view(doc, today, own=True) for doc in docs]

@@ -6,7 +6,7 @@ documents the guide resources in the OpenAPI document, so the three can never dr
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from miniapp_api.core.vocabulary import BUNDLE_PREFIX, ITEM_CODE_RE
 
@@ -84,12 +84,53 @@ class OnlineSchema(Schema):
     channel = Text(required=True, metadata={"description": "where to apply or book online"})
 
 
+HALL_FACTS = ("hall", "address", "hours")  # what a guide at one of our halls takes from the hall, never types
+READ_TIME_FACTS = (*HALL_FACTS, "hall_phone", "district", "parking", "transport", "also_at")
+
+
 class LocationSchema(Schema):
-    hall = Text(required=True)
+    """Where to go: one of our halls (``hall_id``; its name, address, hours come from the hall data
+    at read time, halls/facts.py ``located``) or, for a place that is not one of our halls, free text.
+
+    The fields after ``notes`` are filled at read time and only shown (a stored guide never has them)."""
+
+    hall_id = fields.String(metadata={"description": "one of our halls (GET /api/v1/halls)"})
+    zone = fields.String(metadata={"description": "the area inside the hall (出入境服务区)"})
+    hall = Text(metadata={"description": "hall name; typed only for a place that is not one of our halls"})
     window = Text(required=True)
-    address = Text(required=True)
-    hours = Text(required=True)
-    phone = fields.String(required=True, validate=validate.Regexp(r"^[0-9\-、 ]{5,40}$"))
+    address = Text(metadata={"description": "typed only without hall_id"})
+    hours = Text(metadata={"description": "typed only without hall_id"})
+    phone = fields.String(
+        required=True, validate=validate.Regexp(r"^[0-9\-、 ]{5,40}$"), metadata={"description": "the item's 咨询电话"}
+    )
+    notes = fields.String(metadata={"description": "e.g. a 24-hour hotline beside the hall hours"})
+    hall_phone = fields.String(dump_only=True, metadata={"description": "the hall's own phone (from the hall)"})
+    district = fields.String(dump_only=True)
+    parking = fields.String(dump_only=True)
+    transport = fields.String(dump_only=True)
+    also_at = fields.List(
+        fields.Dict(), dump_only=True, metadata={"description": "other halls taking the item (全城通办)"}
+    )
+
+    @pre_load
+    def _drop_read_time_facts(self, data: object, **_kwargs) -> object:
+        """A guide read from the API and written back (GET, edit, PUT) carries what its hall gave it
+        (marked by ``hall_phone``, which only the read view has): those facts are the hall's, so they
+        are dropped, never stored in the guide."""
+        if isinstance(data, dict) and data.get("hall_id") and "hall_phone" in data:
+            return {k: v for k, v in data.items() if k not in READ_TIME_FACTS}
+        return data
+
+    @validates_schema
+    def _hall_or_text(self, data: dict, **_kwargs) -> None:
+        if data.get("hall_id"):
+            typed = [f for f in HALL_FACTS if data.get(f)]
+            if typed:  # typed twice is how 18 guides came to say "周六" while their hall was closed
+                raise ValidationError("comes from the hall: leave it empty when hall_id is given", typed[0])
+            return
+        for name in HALL_FACTS:
+            if not data.get(name):
+                raise ValidationError("Missing data for required field.", name)
 
 
 class FaqSchema(Schema):
@@ -165,6 +206,9 @@ class GuideSchema(CatalogueFieldsMixin):
     process = fields.List(fields.Nested(StepSchema), required=True, validate=NonEmpty)
     time_limit = fields.Nested(TimeLimitSchema, required=True)
     fee = fields.Nested(FeeSchema, required=True)
+    issues = fields.List(
+        Text(), metadata={"description": "办理结果: the certificates or papers the item issues ([]: none)"}
+    )
     visits = fields.Integer(required=True, validate=validate.OneOf((0, 1)))
     online = fields.Nested(OnlineSchema, required=True)
     location = fields.Nested(LocationSchema, required=True)

@@ -1,8 +1,18 @@
-"""一件事 bundles: one application for several items, with one merged material list."""
+"""一件事 bundles: one application for several items, with one merged material list.
+
+The list asks for each paper once (materials naming the same document of the same person, or names
+staff listed as one paper in guides/kb/material_names.yaml) and leaves out the papers the bundle's
+own items issue (each item guide's ``issues``): 企业开办一件事 does not ask for the 营业执照 that its
+企业设立登记 produces.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import yaml
+from flask import current_app
 
 from miniapp_api.core.errors import NotFound
 from miniapp_api.core.vocabulary import BUNDLE_PREFIX
@@ -26,9 +36,40 @@ _ROLES = [
 ]  # fmt: skip
 
 
+MATERIAL_NAMES_FILE = Path("kb") / "material_names.yaml"  # under GUIDES_DIR
+
+
+def read_material_names(path: Path, normalize) -> dict[str, str]:
+    """The name table as {normalised variant: canonical name}."""
+    table: dict[str, str] = {}
+    for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for name in [group["canonical"], *group.get("variants", [])]:
+            table[_BRACKETS.sub("", normalize(name)).strip()] = group["canonical"]
+    return table
+
+
+def material_names() -> dict[str, str]:
+    """This worker's copy of the table, read again when staff changed the file."""
+    path = Path(current_app.config["GUIDES_DIR"]) / MATERIAL_NAMES_FILE
+    mtime = path.stat().st_mtime_ns if path.exists() else None
+    cached = current_app.extensions.get("material_names")
+    if cached is None or cached[0] != mtime:
+        normalize = knowledge_base().current().pipeline.normalize
+        cached = (mtime, read_material_names(path, normalize) if mtime is not None else {})
+        current_app.extensions["material_names"] = cached
+    return cached[1]
+
+
+def canonical_name(name: str) -> str:
+    """The name a material is compared by: normalised, bracketed remarks dropped, then the staff table."""
+    text = _BRACKETS.sub("", knowledge_base().current().pipeline.normalize(name)).strip()
+    canonical = material_names().get(text)
+    return knowledge_base().current().pipeline.normalize(canonical) if canonical else text
+
+
 def material_keys(name: str) -> set[tuple[str, str]]:
     """(document, person) pairs a material stands for; 身份证 / 居民身份证（原件） share one."""
-    text = _BRACKETS.sub("", knowledge_base().current().pipeline.normalize(name)).strip()
+    text = canonical_name(name)
     docs = [doc for doc, pattern in _DOCS if pattern.search(text)]
     if not docs or "或" in text:  # "户口簿或出生医学证明" is a choice, not both papers
         return {(text, "")}
@@ -43,6 +84,38 @@ def summary(g: dict) -> dict:
         "theme": g["theme"], "online_level": g["online"]["level"], "visits": g["visits"],
         "promised_days": (g.get("time_limit") or {}).get("promised_days"),
     }  # fmt: skip
+
+
+def issued_papers(guides: list[dict]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(document, person) key → (item code, certificate name) for what the guides issue."""
+    issued: dict[tuple[str, str], tuple[str, str]] = {}
+    for g in guides:
+        for name in g.get("issues") or ():
+            for key in material_keys(name):
+                issued.setdefault(key, (g["code"], name))
+    return issued
+
+
+def split_self_issued(guides: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(the guides with only the materials the bundle needs from the resident, the papers left out
+    because another item of the bundle issues them). An item still asks for the paper it issues
+    itself (存量房转移登记 takes the seller's 不动产权证书 and issues the buyer's)."""
+    issued = issued_papers(guides)
+    kept_guides: list[dict] = []
+    left: dict[str, dict] = {}
+    for g in guides:
+        kept = []
+        for m in g.get("materials", []):
+            keys = sorted(material_keys(m["name"]))
+            by = next((issued[k] for k in keys if k in issued and issued[k][0] != g["code"]), None)
+            if by is None:
+                kept.append(m)
+                continue
+            entry = left.setdefault(m["name"], {"name": m["name"], "for_items": [], "issued_by": by[0],
+                                                "issued_as": by[1]})  # fmt: skip
+            entry["for_items"].append(g["code"])
+        kept_guides.append({**g, "materials": kept})
+    return kept_guides, list(left.values())
 
 
 def merge_materials(guides: list[dict]) -> list[dict]:
@@ -96,10 +169,12 @@ def bundle_view(code: str) -> dict:
         raise NotFound(f"no bundle {code}", "code")
     items = [guides[c] for c in bundle["items"] if c in guides]
     parts = [bundle, *items]
+    needed, left_out = split_self_issued(parts)
     return {
         "guide": bundle,
         "items": [summary(g) for g in items],
-        "materials": merge_materials(parts),
+        "materials": merge_materials(needed),
+        "left_out": left_out,
         "materials_before_merge": sum(len(g.get("materials", [])) for g in parts),
         "total_promised_days": bundle["time_limit"]["promised_days"],
         "sum_of_item_promised_days": sum(g["time_limit"]["promised_days"] for g in items),

@@ -36,6 +36,8 @@ class IncompleteArgs(Schema):
 
 
 def _import_file(name: str) -> Path:
+    if "\x00" in name or "/" in name or "\\" in name:  # a file name, nothing else (NUL would crash the OS call)
+        raise ValidationFailed(f"file must be a .jsonl or .xlsx file name in the import folder, not {name!r}", "file")
     folder = Path(current_app.config["CATALOGUE_IMPORT_DIR"]).resolve()
     path = (folder / name).resolve()
     if path.parent != folder or path.suffix.lower() not in FORMATS:  # no way out of the folder

@@ -16,7 +16,7 @@ from miniapp_api.core.stores import mongo
 from miniapp_api.guides import editions
 from miniapp_api.guides.diffview import side_by_side
 from miniapp_api.guides.edition_rules import STATUS_LABELS, allowed_actions, draft_editors
-from miniapp_api.guides.guide_form import FIELD_LABELS, field_errors, form_to_guide, lines, table_rows
+from miniapp_api.guides.guide_form import FIELD_LABELS, field_errors, form_to_guide, hall_choices, lines, table_rows
 from miniapp_api.kb.console import STATUS_LABELS as KB_STATUS_LABELS
 from miniapp_api.kb.console import ask
 from miniapp_api.kb.service import knowledge_base
@@ -85,6 +85,7 @@ def _editor(code: str, guide: dict | None = None, errors: dict | None = None, st
                 errors=errors or {}, actions=actions, four_eyes=blocked_by_four_eyes, table_rows=table_rows,
                 lines=lines, labels=FIELD_LABELS, audiences=AUDIENCES, material_forms=MATERIAL_FORMS,
                 online_levels=ONLINE_LEVELS, status_labels=STATUS_LABELS,
+                halls=hall_choices(list(mongo()["halls"].find({}, {"windows": 0}))),
                 done=DONE_MESSAGES.get(request.args.get("done", "")))
 
 

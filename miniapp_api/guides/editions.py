@@ -54,6 +54,9 @@ def validate_guide(code: str, payload: dict, guides_dir: str) -> dict:
     problems = check_against_catalogue(guide, load_catalogue(Path(guides_dir)))
     if problems:
         raise ValidationFailed(problems[0], "code")
+    hall_id = (guide.get("location") or {}).get("hall_id")
+    if hall_id and mongo()["halls"].find_one({"_id": hall_id}, {"_id": 1}) is None:  # its facts come from there
+        raise ValidationFailed(f"unknown hall {hall_id!r}", "location.hall_id")
     if guide["code"].startswith(BUNDLE_PREFIX):
         known = set(published_guides())
         missing = [c for c in guide["items"] if c not in known]

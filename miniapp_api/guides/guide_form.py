@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from miniapp_api.halls.facts import hours_text
+
 # Multi-line text areas: one list entry per line.
-LINE_LISTS = ("aliases", "basis", "conditions", "items")
+LINE_LISTS = ("aliases", "basis", "conditions", "items", "issues")
 # Tables: (path, columns) with the kind of each column.
 TABLES: dict[str, dict[str, str]] = {
     "materials": {"name": "text", "form": "text", "copies": "int", "required": "bool", "tolerance": "bool",
@@ -25,16 +27,19 @@ SCALARS: dict[str, str] = {
     "code": "text", "name": "text", "department": "text", "audience": "text", "theme": "text", "visits": "int",
     "time_limit.legal_days": "int", "time_limit.promised_days": "int", "time_limit.notes": "text",
     "fee.free": "bool", "fee.basis": "text", "online.level": "text", "online.channel": "text",
-    "location.hall": "text", "location.window": "text", "location.address": "text", "location.hours": "text",
-    "location.phone": "text",
+    "location.hall_id": "text", "location.zone": "text", "location.window": "text", "location.phone": "text",
+    "location.notes": "text", "location.hall": "text", "location.address": "text", "location.hours": "text",
 }
+# Location inputs left empty are absent, not "": a guide at one of our halls (hall picker) has no
+# typed hall name, address or hours, and a place that is not one of our halls has no hall_id.
+OPTIONAL_LOCATION = ("hall_id", "zone", "notes", "hall", "address", "hours")
 SPARE_ROWS = 2
 
 FIELD_LABELS = {
     "code": "事项编码", "name": "事项名称", "department": "实施部门", "audience": "服务对象", "theme": "主题",
     "items": "包含事项", "aliases": "别名/俗称", "basis": "设定依据", "conditions": "办理条件", "materials": "申请材料",
     "process": "办理流程", "time_limit": "办理时限", "fee": "收费", "visits": "跑动次数", "online": "网上办理",
-    "location": "办理地点", "faqs": "常见问题",
+    "location": "办理地点", "faqs": "常见问题", "issues": "办理结果（颁发的证照，每行一个）",
 }
 
 
@@ -85,7 +90,19 @@ def form_to_guide(form: Mapping[str, str]) -> dict:
         guide[name] = [line.strip() for line in (form.get(name) or "").splitlines() if line.strip()]
     for path, columns in TABLES.items():
         _set(guide, path, _rows(form, path, columns))
+    location = guide["location"]
+    for key in OPTIONAL_LOCATION:
+        if location.get(key) == "":
+            del location[key]
+    if "issues" not in form:  # a form without the field (older page) leaves the guide's results unstated
+        del guide["issues"]
     return guide
+
+
+def hall_choices(halls: list[dict]) -> list[dict]:
+    """The hall picker's options: every hall with the hours residents will be shown for it."""
+    return [{"hall_id": h["_id"], "name": h.get("name", h["_id"]), "address": h.get("address", ""),
+             "hours": hours_text(h)} for h in sorted(halls, key=lambda h: h["_id"])]  # fmt: skip
 
 
 def table_rows(guide: dict, path: str) -> list[dict]:
@@ -125,6 +142,9 @@ _MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), m) for p, m in [
     (r"^an item needs at least one material$", "事项至少需要一项申请材料"),
     (r"^a bundle merges at least two items$", "一件事至少包含两个事项"),
     (r"^only bundles list items$", "只有一件事才填写包含事项"),
+    (r"^comes from the hall: leave it empty when hall_id is given$",
+     "已选择大厅：名称、地址和办公时间由大厅信息生成，请留空"),
+    (r"^unknown hall '(.*)'$", r"没有大厅 \1"),
 ]]
 
 

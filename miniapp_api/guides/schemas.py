@@ -45,10 +45,19 @@ class MergedMaterialSchema(Schema):
     for_items = fields.List(fields.String())
 
 
+class LeftOutMaterialSchema(Schema):
+    name = fields.String()
+    for_items = fields.List(fields.String())
+    issued_by = fields.String(metadata={"description": "the bundle's item that issues this paper"})
+    issued_as = fields.String()
+
+
 class BundleSchema(Schema):
     guide = fields.Nested(GuideSchema)
     items = fields.List(fields.Nested(GuideSummarySchema))
     materials = fields.List(fields.Nested(MergedMaterialSchema))
+    left_out = fields.List(fields.Nested(LeftOutMaterialSchema),
+                           metadata={"description": "papers not asked for: another item of the bundle issues them"})
     materials_before_merge = fields.Integer()
     total_promised_days = fields.Integer()
     sum_of_item_promised_days = fields.Integer()

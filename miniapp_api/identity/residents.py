@@ -1,9 +1,14 @@
-"""Resident profile (实名信息): what is stored is never the full ID number or phone."""
+"""Resident profile (实名信息): ID number and phone are stored as keyed hashes, masks and, for printing
+application forms (表单自动套打), encrypted with ``FORM_ID_KEY`` — never in plain text."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import functools
+import hashlib
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import current_app
 from wechatpy.exceptions import WeChatClientException
 
@@ -19,8 +24,43 @@ from miniapp_api.identity.resident_auth import (
     validate_phone,
 )
 
-PUBLIC_FIELDS = ("name", "id_masked", "phone_masked", "created_at", "verified_at")
+PUBLIC_FIELDS = ("name", "id_masked", "phone_masked", "address", "created_at", "verified_at")
 
+
+def _fernet() -> MultiFernet:
+    """FORM_ID_KEY: comma-separated Fernet keys, the first encrypts, all decrypt (rotation). Empty outside
+    production (startup_checks refuses that there): a key derived from SECRET_KEY."""
+    return _fernet_for(current_app.config.get("FORM_ID_KEY") or "", current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet_for(keys: str, secret: str) -> MultiFernet:
+    listed = [k.strip() for k in keys.split(",") if k.strip()]
+    if not listed:
+        listed = [base64.urlsafe_b64encode(hashlib.sha256(f"form-id-key:{secret}".encode()).digest()).decode()]
+    return MultiFernet([Fernet(k) for k in listed])
+
+
+def seal(value: str) -> str:
+    """``value`` encrypted (Fernet) for storage; ``unseal`` gives it back."""
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def unseal(token: str) -> str | None:
+    """The plain value of ``seal``'s token, or None when no key on hand opens it (rotated away)."""
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except (InvalidToken, ValueError):
+        return None
+
+
+def form_details(resident_id: str) -> dict:
+    """Name, ID number, phone and address in plain text, to prefill the resident's own application form.
+    Only for the server's use: never logged, never sent back unmasked."""
+    doc = mongo()["residents"].find_one({"_id": resident_id}) or {}
+    return {"name": doc.get("name"), "address": doc.get("address"),
+            "id_number": unseal(doc["id_sealed"]) if doc.get("id_sealed") else None,
+            "phone": unseal(doc["phone_sealed"]) if doc.get("phone_sealed") else None}
 
 
 
@@ -56,7 +96,8 @@ def profile(resident_id: str) -> dict:
 
 
 def update_profile(resident_id: str, body: dict) -> dict:
-    """Set name / ID number / phone (any subset). The ID is validated and kept as hashes + mask."""
+    """Set name / ID number / phone / address (any subset). The ID is validated and kept as hashes + mask
+    + encrypted copy (printed on application forms)."""
     changes: dict = {}
     if "name" in body:
         name = body["name"].strip()
@@ -66,12 +107,18 @@ def update_profile(resident_id: str, body: dict) -> dict:
     if "id_number" in body:
         id_number = validate_id_number(body["id_number"])
         changes.update(id_hash=hash_id_number(id_number), id_masked=mask_id_number(id_number),
-                       id_last4_hash=hash_last4(id_number), verified_at=dt.datetime.now(dt.UTC))
+                       id_last4_hash=hash_last4(id_number), verified_at=dt.datetime.now(dt.UTC),
+                       id_sealed=seal(id_number))
     if "phone" in body:
         phone = validate_phone(body["phone"])
         changes.update(phone_masked=mask_phone(phone), phone_last4=hash_last4(phone),
-                       phone_hash=hash_id_number(phone))
+                       phone_hash=hash_id_number(phone), phone_sealed=seal(phone))
+    if "address" in body:
+        address = body["address"].strip()
+        if not 1 <= len(address) <= 200:
+            raise ValidationFailed("address must be 1–200 characters", "address")
+        changes["address"] = address
     if not changes:
-        raise ValidationFailed("nothing to update: send name, id_number or phone", None)
+        raise ValidationFailed("nothing to update: send name, id_number, phone or address", None)
     mongo()["residents"].update_one({"_id": resident_id}, {"$set": changes})
     return profile(resident_id)

@@ -25,6 +25,7 @@ class ProfileUpdateSchema(Schema):
     id_number = fields.String(validate=validate.Length(1, 32), load_only=True,
                               metadata={"description": "18-digit ID; stored only hashed and masked"})
     phone = fields.String(validate=validate.Length(1, 20), load_only=True)
+    address = fields.String(validate=validate.Length(1, 200), metadata={"description": "prefills application forms"})
 
 
 class ProfileSchema(Schema):
@@ -32,6 +33,7 @@ class ProfileSchema(Schema):
     name = fields.String(allow_none=True)
     id_masked = fields.String(allow_none=True, metadata={"example": "1101**********1234"})
     phone_masked = fields.String(allow_none=True, metadata={"example": "138****5678"})
+    address = fields.String(allow_none=True)
     verified = fields.Boolean()
     created_at = fields.DateTime(allow_none=True)
     verified_at = fields.DateTime(allow_none=True)

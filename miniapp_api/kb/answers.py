@@ -82,7 +82,7 @@ def _location(g: dict) -> str:
     if "hall" in loc and all(loc.get(k) for k in ("hall", "window", "address", "hours", "phone")):
         return (
             f"办理地点：{loc['hall']}，{loc['window']}；地址：{loc['address']}；"
-            f"办公时间：{loc['hours']}；咨询电话：{loc['phone']}。"
+            f"办公时间：{loc['hours']}；咨询电话：{loc['phone']}。" + _location_extra(loc)
         )
     parts = [f"办理地点：{'，'.join(p for p in (loc.get('hall'), loc.get('window')) if p) or loc.get('address')}"]
     if loc.get("hall") and loc.get("address"):
@@ -90,6 +90,16 @@ def _location(g: dict) -> str:
     parts.append(f"办公时间：{loc['hours']}" if loc.get("hours") else "办公时间未公布")
     parts.append(f"咨询电话：{loc['phone']}" if loc.get("phone") else f"咨询请{_phone(g)}")
     return "；".join(parts) + "。"
+
+
+def _location_extra(loc: dict) -> str:
+    """The location's own note (a 24-hour hotline) and the other halls that take the item (全城通办),
+    whose hours come from their hall data like the main one's."""
+    text = f"{loc['notes']}。" if loc.get("notes") else ""
+    others = [f"{h['name']}（{h['address']}；{h['hours']}）" for h in loc.get("also_at") or ()]
+    if others:
+        text += "全城通办，也可到" + "、".join(others) + "办理。"
+    return text
 
 
 def _contact(g: dict) -> str:
@@ -152,7 +162,7 @@ def _overview(g: dict) -> str:
     mats = "、".join(required[:4]) or "见材料清单"
     return (
         f"主要材料：{mats}；承诺时限 {t['promised_days']} 个工作日；{fee}；"
-        f"最多跑 {g['visits']} 次；{g['online']['level']}；地点：{g['location']['hall']} "
+        f"最多跑 {g['visits']} 次；{g['online']['level']}；地点：{g['location'].get('hall') or ''} "
         f"{g['location']['window']}。可以继续问我材料、费用、时限、地点或流程。"
     )
 
@@ -195,6 +205,27 @@ def compose(guide: dict, field: str | None, faq: dict | None = None) -> str:
     if field == "faq" and faq is not None:
         return f"{head}{faq['q']}\n{faq['a']}"
     return head + COMPOSERS[field](guide)
+
+
+def note_texts(guide: dict) -> dict[str, str]:
+    """A guide's notes by the field they qualify: the time limit's note (加急), the materials' notes,
+    the location's note. A question about what a note says is a question about its field."""
+    out = {}
+    if (guide.get("time_limit") or {}).get("notes"):
+        out["time_limit"] = guide["time_limit"]["notes"]
+    materials = " ".join(m["notes"] for m in guide.get("materials") or () if m.get("notes"))
+    if materials:
+        out["materials"] = materials
+    if (guide.get("location") or {}).get("notes"):
+        out["location"] = guide["location"]["notes"]
+    return out
+
+
+def general_text(guide: dict) -> str:
+    """The words a guide uses everywhere (name, aliases, conditions, process): a note's term that also
+    appears here ("申请") does not tell which field a question is about."""
+    steps = " ".join(f"{s['step']} {s['detail']}" for s in guide.get("process") or ())
+    return " ".join([guide["name"], *(guide.get("aliases") or ()), *(guide.get("conditions") or ()), steps])
 
 
 def field_text(guide: dict, field: str) -> str:

@@ -7,6 +7,7 @@ import re
 FIELDS = (
     "conditions", "materials", "process", "time_limit", "fee",
     "location", "basis", "online", "contact", "faq",
+    "hall",  # a question about a hall itself (kb/hall_answers.py), not about an item
 )  # fmt: skip
 
 # Ordered: the first pattern that matches wins, so the more specific questions come first

@@ -20,6 +20,8 @@ class KbResultSchema(Schema):
     field = fields.String(allow_none=True, validate=validate.OneOf(FIELDS))
     answer = fields.String()
     score = fields.Float()
+    hall_id = fields.String(metadata={"description": "field 'hall': the hall answered about (empty: all halls); "
+                                                    "item_code is then empty"})
 
 
 class KbSearchSchema(Schema):

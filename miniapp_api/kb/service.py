@@ -9,6 +9,7 @@ worker and every channel (mini-program, bot, hotline) within about a second.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -21,12 +22,18 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from miniapp_api.catalogue.repo import GuideRepository, synonyms_map
+from miniapp_api.core import shared_versions
 from miniapp_api.core.clock import local_today
+from miniapp_api.core.errors import ScheduleUnknown
 from miniapp_api.core.pii import mask_pii
 from miniapp_api.core.stores import mongo, rds, rkey
+from miniapp_api.halls.calendar import workday_calendar
+from miniapp_api.halls.facts import holiday_spans, open_periods, opening_of, public_facts, with_hall_facts
 from miniapp_api.kb import search_stats
+from miniapp_api.kb.answers import compose, general_text, note_texts
 from miniapp_api.kb.dictionary import dictionary_words, write_dictionary
-from miniapp_api.kb.index import KnowledgeIndex, Outcome
+from miniapp_api.kb.hall_answers import HallDesk
+from miniapp_api.kb.index import KnowledgeIndex, Outcome, Result
 from miniapp_api.kb.text import TextPipeline, read_domain_terms
 from miniapp_api.live.publish import publish_quietly
 
@@ -35,9 +42,18 @@ UNANSWERED_KEEP = 5000
 
 
 def make_index(
-    guides: list[dict], synonym_groups: list[dict], domain_terms_file: str | Path, pipeline: TextPipeline
+    guides: list[dict],
+    synonym_groups: list[dict],
+    domain_terms_file: str | Path,
+    pipeline: TextPipeline,
+    halls: dict[str, dict] | None = None,
 ) -> tuple[KnowledgeIndex, dict[str, int]]:
-    """Teach ``pipeline`` the guides' vocabulary and index them; returns (index, dictionary words)."""
+    """Teach ``pipeline`` the guides' vocabulary and index them; returns (index, dictionary words).
+
+    ``halls`` (by id): guides that name their hall get its address and hours filled in first, as the
+    app's snapshot does (benchmarks pass the seeded halls to measure what residents are answered)."""
+    if halls is not None:
+        guides = with_hall_facts(guides, halls)
     synonyms = synonyms_map(synonym_groups)
     pipeline.set_synonyms(synonyms)
     words = dictionary_words(guides, synonyms, read_domain_terms(domain_terms_file))
@@ -86,6 +102,11 @@ class KnowledgeBase:
         self.version = 0
         self.index: KnowledgeIndex | None = None
         self.synonym_groups: list[dict] = []
+        # The halls the guides' locations were filled from, and the "halls" token they were read under:
+        # a staff edit of a hall re-fills the guides (its hours show in every guide at once).
+        self.halls: dict[str, dict] = {}
+        self._halls_version: str | None = None
+        self._desk: tuple[tuple, HallDesk] | None = None
 
     # -- snapshot ---------------------------------------------------------------------
     def _keys(self) -> tuple[str, str, str]:
@@ -152,17 +173,21 @@ class KnowledgeBase:
             elif self.index is None:
                 self._sync_with_seed_files()
             version = rds().get(vkey)
-            if int(version) != self.version or self.index is None:
-                self._load(int(version), hkey, skey)
+            halls_version = shared_versions.current("halls")
+            if int(version) != self.version or self.index is None or halls_version != self._halls_version:
+                self._load(int(version), hkey, skey, halls_version)
 
-    def _load(self, version: int, hkey: str, skey: str) -> None:
+    def _load(self, version: int, hkey: str, skey: str, halls_version: str) -> None:
         raw = rds().hgetall(hkey)
         guides = [json.loads(v) for v in raw.values()]
         groups = json.loads(rds().get(skey) or "[]")
         cfg = current_app.config
-        self.index, self._words = cached_index(guides, groups, cfg["DOMAIN_TERMS_FILE"])
+        halls = read_halls()
+        # The snapshot keeps guides as staff wrote them (hall_id + window); residents see them located.
+        self.index, self._words = cached_index(with_hall_facts(guides, halls), groups, cfg["DOMAIN_TERMS_FILE"])
         self.synonym_groups = groups
         self.version = version
+        self.halls, self._halls_version = halls, halls_version
         if not cfg["MONGO_URI"]:
             self._adopt_from_snapshot(guides)
         dict_file = Path(cfg["JIEBA_DICT_DIR"]) / "userdict.txt"
@@ -193,10 +218,45 @@ class KnowledgeBase:
     def search(self, question: str, k: int = 5, log_unanswered: bool = True) -> Outcome:
         """``log_unanswered``: a resident's question, counted for the dashboard (and, when not
         answered, listed for staff); staff trying questions and internal look-ups pass False."""
-        outcome = self.current().search(question, k)
+        index = self.current()
+        outcome = field_from_notes(index, question, index.search(question, k))
+        desk, norm = self.hall_desk(), index.pipeline.normalize(question)
+        item_outcome = outcome
+        stripped = desk.without_hall_names(norm) if outcome.status == "answered" else None
+        if stripped is not None:  # the hall's name can match guides (their locations name it): ask without it
+            item_outcome = index.search(stripped, k)
+        hall_outcome = desk.answer(norm, item_outcome)
+        if hall_outcome is not None:
+            outcome = hall_outcome
         if log_unanswered:
             self._record(question, outcome.status)
         return outcome
+
+    def hall_desk(self) -> HallDesk:
+        """The hall-question desk for today, rebuilt when a hall, the holiday calendar or the day changes."""
+        today = local_today()
+        key = (self._halls_version, shared_versions.current("calendar"), today)
+        desk = self._desk
+        if desk is not None and desk[0] == key:
+            return desk[1]
+        calendar = workday_calendar()
+        # the hall serving most items (the city centre) first: a question naming no hall is answered for it first
+        halls = sorted(
+            self.halls.values(), key=lambda h: (-sum(len(c["items"]) for c in h.get("categories") or ()), h["_id"])
+        )
+        rows = []
+        for hall in halls:
+            days = {}
+            for offset in range(15):
+                day = today + dt.timedelta(days=offset)
+                try:
+                    days[day.isoformat()] = open_periods(hall, day, calendar)
+                except ScheduleUnknown:
+                    break
+            rows.append({**public_facts(hall), "opening": opening_of(hall), "days": days})
+        built = HallDesk(rows, holiday_spans(calendar, today, 400), today)
+        self._desk = (key, built)
+        return built
 
     def _record(self, question: str, status: str) -> None:
         """One round trip: the day's counters and, if not answered, the unanswered list; a question
@@ -256,6 +316,29 @@ class KnowledgeBase:
             return {"ready": False, "version": None, "guides": 0}
         return {"ready": True, "version": self.version, "guides": len(self.index.guides),
                 "passages": len(self.index.passages), "build_seconds": round(self.index.build_seconds, 3)}  # fmt: skip
+
+
+def field_from_notes(index: KnowledgeIndex, question: str, outcome: Outcome) -> Outcome:
+    """A question naming an item and a term only one of its notes uses ("护照可以加急吗": 加急 is in
+    the time limit's note) asks about that note's field, not for an overview of the item."""
+    if outcome.status != "answered" or outcome.field is not None or not outcome.results:
+        return outcome
+    top = outcome.results[0]
+    guide = index.by_code.get(top.item_code)
+    if guide is None or top.field is not None:  # a FAQ matched: it answers already
+        return outcome
+    pipeline = index.pipeline
+    extra = set(pipeline.content_terms(pipeline.normalize(question))) - set(pipeline.text_terms(general_text(guide)))
+    hits = [f for f, text in note_texts(guide).items() if extra & set(pipeline.text_terms(text))] if extra else []
+    if len(hits) != 1:  # none, or a term several fields use: the overview stays
+        return outcome
+    result = Result(top.item_code, top.item_name, hits[0], compose(guide, hits[0]), top.score)
+    return Outcome("answered", hits[0], [result, *outcome.results[1:]])
+
+
+def read_halls() -> dict[str, dict]:
+    """Every hall by id, without its windows (facts, opening, categories are what guides need)."""
+    return {h["_id"]: h for h in mongo()["halls"].find({}, {"windows": 0})}
 
 
 def seed_files_digest() -> str:

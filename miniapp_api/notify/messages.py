@@ -66,9 +66,18 @@ def appeal_reply(data: dict) -> tuple[str, dict]:
                         "thing5": data.get("reply") or "点击查看答复并评价"})  # fmt: skip
 
 
+def delivery_sent(data: dict) -> tuple[str, dict]:
+    """data: case_no, item_name, carrier, tracking_no, at (ISO)."""
+    page = f"pages/cases/detail?case_no={data.get('case_no', '')}"
+    return page, _body({"character_string1": data.get("case_no"), "thing2": data.get("item_name"),
+                        "character_string3": f"{data.get('carrier') or 'EMS'} {data.get('tracking_no') or ''}".strip(),
+                        "time4": _minute(data.get("at")), "thing5": "证照已寄出，请留意查收"})  # fmt: skip
+
+
 FORMATTERS: dict[str, Callable[[dict], tuple[str, dict]]] = {
     "case_status": case_status,
     "appointment_reminder": appointment_reminder,
     "queue_near": queue_near,
     "appeal_reply": appeal_reply,
+    "delivery_sent": delivery_sent,
 }

@@ -35,6 +35,7 @@ TEMPLATE_SETTING = {
     "appointment_reminder": "WECHAT_TEMPLATE_APPOINTMENT_REMINDER",
     "queue_near": "WECHAT_TEMPLATE_QUEUE_NEAR",
     "appeal_reply": "WECHAT_TEMPLATE_APPEAL_REPLY",
+    "delivery_sent": "WECHAT_TEMPLATE_DELIVERY_SENT",
 }
 # WeChat answers that retrying cannot fix: user refused / not subscribed, bad openid, bad template or data.
 PERMANENT_ERRCODES = frozenset({43101, 40003, 40037, 47003})

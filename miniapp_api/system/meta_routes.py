@@ -15,6 +15,19 @@ from miniapp_api.core.vocabulary import vocabulary_document
 from miniapp_api.halls.calendar import workday_calendar
 from miniapp_api.halls.halls import list_halls
 
+CITY_PREFIX = "江川市"
+
+
+def hall_aliases(hall: dict) -> list[str]:
+    """What residents call a hall: its name, without the city, and the branch part ("东区分中心", "东区")."""
+    name = hall["name"]
+    short = name.removeprefix(CITY_PREFIX)
+    names = [name, short]
+    if "中心" in short and not short.endswith("服务中心"):
+        branch = short.split("中心", 1)[1]  # 市民服务中心东区分中心 → 东区分中心
+        names += [branch, branch.removesuffix("分中心")]
+    return [n for n in dict.fromkeys(names) if n]
+
 blp = Blueprint("meta", __name__, url_prefix="/api/v1", description="Shared vocabulary and clock")
 
 
@@ -34,13 +47,18 @@ def last_bookable_date(now: dt.datetime) -> str | None:
 @blp.route("/meta")
 @blp.response(200)
 def meta():
-    """Patterns, field ↔ intent table, halls, booking horizon and the hall's clock."""
+    """Patterns, field ↔ intent table, halls (names residents use, district, address, hours), the default
+    (city centre) hall, booking horizon and the hall's clock."""
     cfg, now = current_app.config, now_local()
-    halls = [{"hall_id": h["hall_id"], "name": h["name"]} for h in list_halls()]
+    rows = list_halls()
+    halls = [{"hall_id": h["hall_id"], "name": h["name"], "aliases": hall_aliases(h), "district": h.get("district"),
+              "address": h.get("address"), "hours": h.get("hours"), "location": h.get("location")} for h in rows]
+    # the city centre: the hall with the most categories (district halls serve a subset)
+    main = max(rows, key=lambda h: len(h.get("categories") or []), default=None)
     return {
         **vocabulary_document(),
         "halls": halls,
-        "default_hall": halls[0]["hall_id"] if halls else None,
+        "default_hall": main["hall_id"] if main else None,
         "booking": {
             "days_ahead": cfg["BOOKING_DAYS_AHEAD"], "unit": "working_days",
             "release_hour": cfg["BOOKING_RELEASE_HOUR"],

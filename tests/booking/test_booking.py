@@ -103,7 +103,7 @@ def test_past_dates_and_past_slots(client, resident, clock):
     ({"date": "tomorrow"}, 400, "date"),
     ({"slot": "08:00-09:00"}, 400, "slot"),
     ({"item_code": "GR-999"}, 404, "item_code"),
-    ({"item_code": "YJS-002"}, 404, "item_code"),
+    ({"hall_id": "jc-east", "item_code": "GR-006"}, 404, "item_code"),  # 出入境: not at the east hall
     ({"hall_id": "nowhere"}, 404, "hall_id"),
 ])
 def test_bad_input_names_the_field(client, resident, change, status, field):

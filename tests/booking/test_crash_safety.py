@@ -61,11 +61,11 @@ def test_death_before_the_insert_gives_seat_lock_and_key_back(client, resident, 
         client.post("/api/v1/appointments", json=booking(), headers=headers)
     monkeypatch.setattr(mongomock.collection.Collection, "insert_one", original)
     assert left(client) == before - 1  # held by a booking that was never saved ...
-    assert _sweep(app) == {"released": 1, "confirmed": 0, "dropped": 0}
+    assert _sweep(app) == {"released": 1, "confirmed": 0, "dropped": 0, "no_shows_settled": 0}
     assert left(client) == before  # ... until the sweeper gives it back
     retry = client.post("/api/v1/appointments", json=booking(), headers=headers)  # neither key nor lock stuck
     assert retry.status_code == 201 and left(client) == before - 1
-    assert _sweep(app) == {"released": 0, "confirmed": 0, "dropped": 0}  # the retry confirmed its own
+    assert _sweep(app) == {"released": 0, "confirmed": 0, "dropped": 0, "no_shows_settled": 0}  # retry confirmed
     assert client.get("/api/v1/appointments", headers=resident).get_json()["appointments"][0]["status"] == "booked"
     assert len(client.get("/api/v1/appointments", headers=resident).get_json()["appointments"]) == 1  # void hidden
 
@@ -80,7 +80,7 @@ def test_death_after_the_insert_keeps_the_seat(client, resident, app, monkeypatc
     with pytest.raises(Crash):
         client.post("/api/v1/appointments", json=booking(), headers=resident)
     monkeypatch.undo()
-    assert _sweep(app) == {"released": 0, "confirmed": 1, "dropped": 0}
+    assert _sweep(app) == {"released": 0, "confirmed": 1, "dropped": 0, "no_shows_settled": 0}
     assert left(client) == before - 1 and _stored(app) == 1
 
 
@@ -125,7 +125,7 @@ def test_death_before_the_cancel_was_written_keeps_the_booking(client, resident,
     with pytest.raises(Crash):
         client.delete(f"/api/v1/appointments/{made['appointment_id']}", headers=resident)
     monkeypatch.undo()
-    assert _sweep(app) == {"released": 0, "confirmed": 0, "dropped": 1}
+    assert _sweep(app) == {"released": 0, "confirmed": 0, "dropped": 1, "no_shows_settled": 0}
     assert left(client) == before and _stored(app) == 1
 
 
@@ -205,3 +205,28 @@ def test_the_admin_rebuild_waits_for_a_running_one(client, admin, app):
         assert refused.value.code == "rebuild_in_progress"
         redis.Redis.from_url(REDIS_URL).delete(f"{app.config['REDIS_PREFIX']}booking:rebuild_lock")
     assert client.post("/api/v1/staff/appointments/rebuild_counters", headers=admin).status_code == 200
+
+
+def test_death_between_the_no_show_record_and_redis_is_settled_by_the_sweeper(client, resident, app, admin, clock,
+                                                                              monkeypatch):
+    from miniapp_api.booking import appointments
+    from tests.factories import make_staff
+
+    agent = make_staff(client, admin, "agent")
+    appointment_id = client.post("/api/v1/appointments", json=booking(), headers=resident).get_json()["appointment_id"]
+    clock.set("2026-09-15T10:30:00")  # the slot is over: a no-show may be recorded
+
+    def crash(doc):
+        raise Crash
+
+    monkeypatch.setattr(appointments, "_settle_no_show", crash)
+    with pytest.raises(Crash):
+        client.post(f"/api/v1/staff/appointments/{appointment_id}/no_show", headers=agent)
+    monkeypatch.undo()
+    # MongoDB says no-show, Redis still holds the per-item lock: the resident cannot book the item again ...
+    again = client.post("/api/v1/appointments", json=booking(date="2026-09-16"), headers=resident)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "already_booked"
+    assert _sweep(app) == {"released": 0, "confirmed": 0, "dropped": 0, "no_shows_settled": 1}
+    # ... until the sweeper did the Redis side; it does it once
+    assert client.post("/api/v1/appointments", json=booking(date="2026-09-16"), headers=resident).status_code == 201
+    assert _sweep(app)["no_shows_settled"] == 0

@@ -16,10 +16,10 @@ def test_demo_hall_maps_every_catalogue_item_exactly_once(client):
     catalogue = yaml.safe_load((ROOT / "guides" / "catalogue.yaml").read_text(encoding="utf-8"))
     codes = [i["code"] for i in catalogue["items"]]
     mapped = [item for category in hall["categories"] for item in category["items"]]
-    assert sorted(mapped) == sorted(codes)
+    assert sorted(i for i in mapped if not i.startswith("YJS-")) == sorted(codes)
     served = {c for window in hall["windows"] for c in window["categories"]}
     assert served == {c["code"] for c in hall["categories"]}  # every category has a window
-    assert [h["hall_id"] for h in client.get("/api/v1/halls").get_json()["halls"]] == ["jc-main"]
+    assert [h["hall_id"] for h in client.get("/api/v1/halls").get_json()["halls"]] == ["jc-east", "jc-main", "jc-west"]
 
 
 def test_unknown_hall_is_404(client):
@@ -29,10 +29,13 @@ def test_unknown_hall_is_404(client):
 
 def test_seeding_is_idempotent_and_keeps_staff_edits(app):
     db = app.extensions["mongo"]
-    db["halls"].update_one({"_id": "jc-main"}, {"$set": {"hours": "edited"}})
+    db["halls"].update_one({"_id": "jc-main"}, {"$set": {"parking": "edited"}})
+    db["halls"].update_one({"_id": "jc-east"}, {"$unset": {"district": ""}})  # stored before the field existed
     assert seed_demo_hall(db) is False
-    assert db["halls"].find_one({"_id": "jc-main"})["hours"] == "edited"
-    assert DEMO_HALL["hours"] != "edited"
+    assert db["halls"].find_one({"_id": "jc-main"})["parking"] == "edited"
+    assert DEMO_HALL["parking"] != "edited"
+    assert db["halls"].find_one({"_id": "jc-east"})["district"] == "老城区"  # a missing field is filled in
+    assert db["halls"].count_documents({}) == 3
 
 
 def _put_error_field(client, admin, hall) -> str:
@@ -59,10 +62,21 @@ def test_staff_put_hall_needs_admin_and_is_validated(client, admin):
     missing = {k: v for k, v in hall.items() if k != "name"}
     assert _put_error_field(client, admin, missing) == "name"
 
-    ok = client.put("/api/v1/staff/halls/jc-main", json={**hall, "hours": "周一至周五 9:00–17:00"}, headers=admin)
-    assert ok.status_code == 200 and client.get("/api/v1/halls/jc-main").get_json()["hours"] == "周一至周五 9:00–17:00"
-    new = client.put("/api/v1/staff/halls/jc-east", json={**hall, "name": "江川市东区便民服务中心"}, headers=admin)
-    assert new.status_code == 200 and len(client.get("/api/v1/halls").get_json()["halls"]) == 2
+    typed_hours = {**hall, "hours": "周一至周五 9:00–17:00"}  # hours come from opening, never typed
+    assert _put_error_field(client, admin, typed_hours) == "hours"
+    assert _put_error_field(client, admin, {**hall, "opening": {"weekdays": ["12:00-09:00"]}}) == "opening.weekdays"
+    outside = {**hall, "opening": {"weekdays": ["09:00-12:00"]}}  # the afternoon slots would never open
+    assert _put_error_field(client, admin, outside) == "slot_times"
+    assert _put_error_field(client, admin, {**hall, "location": {"lat": 95, "lon": 121}}) == "location.lat"
+    assert _put_error_field(client, admin, {k: v for k, v in hall.items() if k != "district"}) == "district"
+
+    saturday = {k: v for k, v in hall.items() if k != "hours"}  # the old text would now contradict opening
+    saturday["opening"] = {**hall["opening"], "saturday": ["09:00-12:00"]}
+    ok = client.put("/api/v1/staff/halls/jc-main", json=saturday, headers=admin)
+    assert ok.status_code == 200, ok.get_json()
+    assert "周六 9:00–12:00" in client.get("/api/v1/halls/jc-main").get_json()["hours"]
+    new = client.put("/api/v1/staff/halls/jc-north", json={**hall, "name": "江川市北区分中心"}, headers=admin)
+    assert new.status_code == 200 and len(client.get("/api/v1/halls").get_json()["halls"]) == 4
 
 
 def test_unknown_year_then_staff_loads_the_schedule(client, admin, resident, clock):
