@@ -29,6 +29,7 @@ SETS = {
     "dev (shared/eval/gd_dev_questions)": ROOT.parent / "shared" / "eval" / "gd_dev_questions.yaml",
     "tuning (tests/kb/tuning_gd, tuned on)": ROOT / "tests" / "kb" / "tuning_gd.yaml",
     "held-out (tests/kb/heldout_gd, never tuned on)": ROOT / "tests" / "kb" / "heldout_gd.yaml",
+    "held-out 2 (tests/kb/heldout_gd_2, never tuned on)": ROOT / "tests" / "kb" / "heldout_gd_2.yaml",
 }
 
 
@@ -50,6 +51,7 @@ def load_all(cfg):
 
 def evaluate(search, questions: list[dict], name_of: dict, family_of: dict) -> dict:
     top1 = top3 = clarify = same = 0
+
     def ok(code: str, q: dict) -> bool:
         wanted = set(q.get("codes", ()))
         return name_of.get(code) in q["accept"] or code in wanted or family_of.get(code) in wanted
@@ -156,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{who + ' ' + label:50}{r['top1']:7.1f}%{r['top3']:7.1f}%{r['clarify']:8.1f}%{r['same']:>12}")
     p50, p99 = latency(ours(index), questions_all, 10)
     b50, b99 = latency(baseline.search, questions_all[:40], 1)
-    print(f"\nsearch at {len(index.guides)} items (ms): ours p50 {p50:.3f} p99 {p99:.3f}; "
-          f"rank_bm25 p50 {b50:.1f} p99 {b99:.1f}; baseline/ours p50 ratio {b50 / p50:.0f}x")
+    print(
+        f"\nsearch at {len(index.guides)} items (ms): ours p50 {p50:.3f} p99 {p99:.3f}; "
+        f"rank_bm25 p50 {b50:.1f} p99 {b99:.1f}; baseline/ours p50 ratio {b50 / p50:.0f}x"
+    )
     # A worker rebuilds with the pipeline of its previous index (kb.service.cached_index): time a
     # publish of one changed guide after the catalogue is in.
     from miniapp_api.kb.service import cached_index
@@ -170,12 +174,16 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         cached_index(local + [changed] + gd[1:], groups, cfg.DOMAIN_TERMS_FILE)
         rebuild.append(time.perf_counter() - started)
-    print(f"rebuild after one publish (each worker, then visible): median {statistics.median(rebuild):.2f} s "
-          f"(+ KB_SYNC_INTERVAL {cfg.KB_SYNC_INTERVAL} s)")
+    print(
+        f"rebuild after one publish (each worker, then visible): median {statistics.median(rebuild):.2f} s "
+        f"(+ KB_SYNC_INTERVAL {cfg.KB_SYNC_INTERVAL} s)"
+    )
     if not args.no_memory:
         small, big = rss_mb(False), rss_mb(True)
-        print(f"memory per worker (RSS with the index): 69 guides {small:.0f} MB, with the Guangdong catalogue "
-              f"{big:.0f} MB (+{big - small:.0f} MB)")
+        print(
+            f"memory per worker (RSS with the index): 69 guides {small:.0f} MB, with the Guangdong catalogue "
+            f"{big:.0f} MB (+{big - small:.0f} MB)"
+        )
     return 0
 
 

@@ -35,12 +35,25 @@ IMPORTED_TRUST = 0.9  # score factor of imported records
 BM25_K1, BM25_B = 1.2, 0.75
 MIN_SCORE = 5.0  # below this no item fits (real matches score 8+, chit-chat under 3.5)
 CLARIFY_RATIO = 0.86  # runners-up this close to the best make the question ambiguous ...
-CLARIFY_MARGIN = 1.5  # ... unless the best leads by a distinguishing word (丢 vs 到期)
+CLARIFY_MARGIN = 0.5  # ... unless the best leads by more than this (one distinguishing word: 丢 vs 到期)
 BUNDLE_BOOST = 0.5  # share of its matched members' scores a bundle gains when asked "together"
 # Words that ask for several things in one go: the cue for a 一件事 bundle.
 TOGETHER = re.compile(r"一起|一件事|一次办|一次性|一次|同时|一并|一块|打包|联办|都要办|都办")
 FAQ_COVERAGE = 0.8
+SITUATION_WEIGHT = 0.4  # words only a record's situation says: they tell family members apart, not items
 SITUATION_TIE = 0.5  # family members closer than this fit the question equally (nothing names the situation)
+NAMING_WEIGHT = 0.5  # title weight of neutral words that name items (预约, 查询, 投诉; text.NAMING_WORDS)
+TITLE_B = 0.15  # title length normalisation (many aliases), as BM25's b
+SUBWORD_SHARE = 0.5  # weight of a question word inside a longer word of the same question (当事 in 当事人)
+
+
+def _subword_factors(feats: set[str]) -> dict[str, float]:
+    """Search-mode segmentation says 当事人 as 当事 + 当事人 and 个体工商户 as five words: a word
+    inside a longer word of the same question counts SUBWORD_SHARE, so that one long word does not
+    outweigh several different words the question says (律师 + 会见 + 看守所)."""
+    words = [f for f in feats if f[0] not in "~=" and len(f) > 1]
+    longer = [w for w in words if len(w) > 2]
+    return {f: SUBWORD_SHARE if f in words and any(f != w and f in w for w in longer) else 1.0 for f in feats}
 
 
 @dataclass
@@ -98,26 +111,34 @@ class KnowledgeIndex:
     def _title_features(self, norm: str) -> set[str]:
         feats = set(self.pipeline.text_terms(norm))
         feats.update("~" + b for b in self.pipeline.bigrams(norm))
+        feats.update(self.pipeline.naming_terms(norm))
         return feats
 
     def _build_titles(self) -> None:
         n = len(self.guides)
         item_feats: list[set[str]] = []
+        situation_only: list[set[str]] = []  # words only a record's situation says
         self._automaton = ahocorasick.Automaton()
         phrases: dict[str, list[int]] = defaultdict(list)
         title_feats: list[tuple[int, set[str]]] = []
         for row, g in enumerate(self.guides):
             feats: set[str] = set()
-            # A record's situation (办理项) tells it apart from the rest of its family.
-            for title in [g["name"], *g["aliases"], *([g["situation"]] if g.get("situation") else [])]:
+            # A record's situation (办理项) tells it apart from the rest of its family; said alone
+            # ("外国人", "内地居民") it names no item, so it is a title only together with the name.
+            situation = [f"{g['name']}{g['situation']}"] if g.get("situation") else []
+            named: set[str] = set()  # what the name and aliases say
+            for title in [g["name"], *g["aliases"], *situation]:
                 phrase = self.pipeline.normalize(title)
                 one = self._title_features(phrase)
+                if title not in situation:
+                    named |= one
                 feats |= one
                 if one:
                     title_feats.append((row, one))
                 if len(phrase) >= 2:
                     phrases[phrase].append(row)
             item_feats.append(feats)
+            situation_only.append(feats - named)
         for phrase, rows in phrases.items():
             self._automaton.add_word(phrase, (len(phrase), sorted(set(rows))))
         if phrases:
@@ -125,7 +146,8 @@ class KnowledgeIndex:
         df = Counter(f for feats in item_feats for f in feats)
         self.title_idf = {t: math.log(1 + n / c) for t, c in df.items()}
         # Bigrams and one-character words (开, 丢) are weak evidence on their own.
-        weight = {t: idf * (BIGRAM_WEIGHT if t[0] == "~" or len(t) == 1 else WORD_WEIGHT)
+        weight = {t: idf * (BIGRAM_WEIGHT if t[0] == "~" or len(t) == 1 else
+                            NAMING_WEIGHT if t[0] == "=" else WORD_WEIGHT)
                   for t, idf in self.title_idf.items()}  # fmt: skip
         # Title coverage: how much of one title (the name or one alias) the question says. A question
         # naming "导游" and "考试" covers 全国导游考试查询 better than 教师资格考试成绩查询, whose
@@ -141,9 +163,16 @@ class KnowledgeIndex:
         self._title_total = np.asarray(totals, dtype=np.float32)
         self._title_item = np.asarray([row for row, _ in title_feats], dtype=np.int32)
         self._titles = Postings()
-        for row, feats in enumerate(item_feats):
+        # Length normalisation (as BM25's b): an item with a dozen aliases owns many more words than
+        # an imported record with its name only, and must not win on words every question has.
+        sizes = np.asarray([len(f) for f in item_feats], dtype=np.float64)
+        damp = 1.0 / (1 - TITLE_B + TITLE_B * sizes / max(sizes.mean(), 1.0)) if n else sizes
+        for row, (feats, own) in enumerate(zip(item_feats, situation_only, strict=True)):
             feats_list = list(feats)
-            self._titles.add(feats_list, row, [weight[f] for f in feats_list])
+            share = [SITUATION_WEIGHT if f in own else 1.0 for f in feats_list]
+            self._titles.add(
+                feats_list, row, [weight[f] * damp[row] * k for f, k in zip(feats_list, share, strict=True)]
+            )
         self._titles.freeze()
 
     def _passage_texts(self, g: dict) -> list[tuple[str | None, int | None, str]]:
@@ -198,7 +227,12 @@ class KnowledgeIndex:
         answerable on its own (a short alias is easily "covered" by one word of chit-chat)."""
         scores = np.zeros(len(self.guides), dtype=np.float32)
         feats = set(terms) | {"~" + b for b in self.pipeline.bigrams(norm)}
-        self._titles.accumulate(feats, scores)
+        naming = set(self.pipeline.naming_terms(norm))
+        self._titles.accumulate_weighted(_subword_factors(feats | naming), scores)
+        if naming:  # they favour an item, never make one fit: counted like coverage (see search)
+            named = np.zeros(len(self.guides), dtype=np.float32)
+            self._titles.accumulate(naming, named)
+        feats |= naming
         covered = np.zeros(len(self._title_total), dtype=np.float32)
         self._cover.accumulate(feats, covered)
         coverage = np.zeros(len(self.guides), dtype=np.float32)
@@ -223,7 +257,7 @@ class KnowledgeIndex:
         scores *= self._trust
         if self._situation_masks.any():
             scores *= factors(self._situation_masks, norm)
-        return scores, coverage
+        return scores, coverage + named if naming else coverage
 
     def _faq_match(self, guide: dict, terms: set[str]) -> dict | None:
         best, best_cov = None, 0.0

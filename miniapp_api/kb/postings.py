@@ -54,3 +54,10 @@ class Postings:
             hit = self.frozen.get(term)
             if hit is not None:
                 out[hit[0]] += hit[1]
+
+    def accumulate_weighted(self, terms: dict[str, float], out: np.ndarray) -> None:
+        """Like ``accumulate``, each term's postings scaled by its factor."""
+        for term, factor in terms.items():
+            hit = self.frozen.get(term)
+            if hit is not None:
+                out[hit[0]] += factor * hit[1]

@@ -31,6 +31,10 @@ NEUTRAL_WORDS = frozenset(
     星期 礼拜 喂 嗯 那个 这个 就是 然后 一下子""".split()
 )
 
+# Neutral words that are also part of item names (律师会见预约, 纳税服务投诉处理, 档案转出): they never
+# make a question answerable, but between items that fit they favour the one whose name says them.
+NAMING_WORDS = frozenset("预约 查询 进度 投诉 举报 咨询 转 取消 服务 资格 缴费 发放 电话 网上".split())
+
 
 class TextPipeline:
     """Normalise → replace synonyms → segment; thread-safe for concurrent queries."""
@@ -120,6 +124,10 @@ class TextPipeline:
             # "开ktv办证" is one dictionary word; its latin part must still match "ktv" in a question.
             terms += [run for w in terms if not w.isascii() for run in LATIN_RUN.findall(w) if not run.isdigit()]
         return terms
+
+    def naming_terms(self, normalized: str) -> list[str]:
+        """Neutral words of ``normalized`` that can be part of an item's name, marked with "="."""
+        return ["=" + w for w in self.words(normalized) if w in NAMING_WORDS]
 
     def text_terms(self, text: str) -> list[str]:
         """``content_terms(normalize(text))``, memoised for indexing: a large catalogue repeats
