@@ -1,8 +1,10 @@
 """Call-to-display latency with many hall displays open (issue 9).
 
 Opens N Server-Sent-Events connections on the hall's public topic (as N displays would; no ticket), then
-makes window calls the way the panel does (``queue.announce.announce_call``: Redis list + PUBLISH) and
-measures, per call, publish → every display's receipt. Baseline in the same run: one display.
+makes window calls the way the panel does (``queue.announce.announce_call``: Redis list + PUBLISH, followed
+by the board event with the waiting counts of 14 categories that every call, walk-in, served, 过号 and
+transfer now sends) and measures, per call, publish → every display's receipt of the call event. Baseline
+in the same run: one display.
 
     .venv/bin/python -m bench.hall_bench [--displays 200] [--calls 50]
 
@@ -27,6 +29,8 @@ from miniapp_api.live.background import BackgroundLiveServer
 from miniapp_api.live.publish import publish
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
+BOARD = {"type": "board", "reason": "call",
+         "categories": [{"category": c, "waiting": 12, "estimated_wait_minutes": 35} for c in "ABCDEFGHJKLMNP"]}
 
 
 async def _display(session: aiohttp.ClientSession, url: str, ready: asyncio.Event, got: list) -> None:
@@ -36,6 +40,8 @@ async def _display(session: aiohttp.ClientSession, url: str, ready: asyncio.Even
             line = raw.decode().strip()
             if line.startswith("data: "):
                 msg = json.loads(line[6:])
+                if msg["data"].get("type") != "call":
+                    continue  # the board event after each call: delivered too, not what is timed
                 got.append(time.time() - msg["ts"])
                 if msg["data"].get("last"):
                     return
@@ -54,6 +60,7 @@ async def _run(live_url: str, prefix: str, displays: int, calls: int) -> list[fl
         for i in range(calls):
             event = {"type": "call", "number": f"A{i + 1:03d}", "window": "A01", "last": i == calls - 1}
             await asyncio.to_thread(publish, client, prefix, topic, event)
+            await asyncio.to_thread(publish, client, prefix, topic, BOARD)
             await asyncio.sleep(0.05)  # a busy hall calls far less often than 20 a second
         await asyncio.wait_for(asyncio.gather(*tasks), 30)
     return got

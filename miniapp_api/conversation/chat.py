@@ -96,7 +96,23 @@ def resolve_item(value: str) -> str | None:
     return outcome.results[0].item_code if outcome.status == "answered" and outcome.results else None
 
 
-def kb_answer(session_id: str, text: str) -> dict:
+HANDOFF_FILED = "已为您转接人工客服，请稍候，客服接入后会在这里回复您（也可拨打 12345 政务服务热线）。"
+HANDOFF_REASON = "转人工（智能客服不可用时）"
+
+
+def _file_handoff(session_id: str, text: str, channel: str, openid: str | None) -> str:
+    """The bot is down but the resident asked for a person: file the handoff the bot would have filed (an
+    open one for the session is updated, not duplicated); the agents' queue sees it live."""
+    try:
+        handoffs.create_handoff(session_id, HANDOFF_REASON, [{"sender": "user", "text": text}], channel,
+                                trusted=True, openid=openid if channel == "wechat" else None)  # fmt: skip
+    except Exception:  # MongoDB trouble too: say how to reach a person rather than fail the turn
+        log.exception("handoff for session %s could not be filed", session_id)
+        return SERVICE_DOWN["human_handoff"]
+    return HANDOFF_FILED
+
+
+def kb_answer(session_id: str, text: str, channel: str = "api", openid: str | None = None) -> dict:
     """Answer from the knowledge base alone (the bot is down), carrying the topic over."""
     outcome = knowledge_base().search(text, 3)
     intent, confidence = fallback_intent(text, outcome)
@@ -104,7 +120,9 @@ def kb_answer(session_id: str, text: str) -> dict:
             "source": "kb_fallback", "note": FALLBACK_NOTE}  # fmt: skip
     previous = remembered_item(session_id)
     guides = published_guides()
-    if intent in SERVICE_DOWN:
+    if intent == "human_handoff":
+        turn.update(replies=[_reply(_file_handoff(session_id, text, channel, openid))], status=None, item_code=previous)
+    elif intent in SERVICE_DOWN:
         turn.update(replies=[_reply(SERVICE_DOWN[intent])], status=None, item_code=previous)
     elif outcome.status == "answered":
         top = outcome.results[0]
@@ -166,11 +184,11 @@ def chat_turn(session_id: str, text: str, resident: dict | None = None, timeout:
     except rasa_client.RasaUnavailable as exc:
         parsed.cancel()
         log.warning("Rasa unavailable for session %s (%s); answering from the knowledge base", session_id, exc)
-        return with_appeal_replies(session_id, kb_answer(session_id, text))
+        return with_appeal_replies(session_id, kb_answer(session_id, text, channel, (resident or {}).get("openid")))
     if not messages:  # Rasa answered but said nothing: its action server is down or an action failed
         parsed.cancel()
         log.warning("Rasa gave no reply for session %s; answering from the knowledge base", session_id)
-        return with_appeal_replies(session_id, kb_answer(session_id, text))
+        return with_appeal_replies(session_id, kb_answer(session_id, text, channel, (resident or {}).get("openid")))
     replies, meta = _replies_and_meta(messages)
     turn = {"replies": replies, "intent": meta.get("intent"), "confidence": None,
             "item_code": meta.get("item_code"), "status": meta.get("status"), "source": "rasa"}  # fmt: skip

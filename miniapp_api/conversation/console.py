@@ -9,7 +9,7 @@ import uuid
 
 from flask import g, redirect, render_template, request, url_for
 
-from miniapp_api.conversation import agent_assist, handoffs
+from miniapp_api.conversation import agent_assist, call_desk, call_routes, handoffs
 from miniapp_api.core.errors import ValidationFailed
 from miniapp_api.core.stores import mongo
 from miniapp_api.guides.catalogue import item_name
@@ -76,7 +76,8 @@ call_bp = console_blueprint("call_console", __name__, "/console/calls", ("agent"
 @call_bp.route("/")
 def call_screen():
     call_id = request.args.get("call_id") or f"c-{uuid.uuid4().hex[:12]}"
-    return page("conversation/call.html", "热线坐席", (), call_id=call_id)
+    _valid_call_id(call_id)
+    return page("conversation/call.html", "热线坐席", (), call_id=call_id, desk=call_routes.desk_html(call_id))
 
 
 @call_bp.route("/<call_id>/suggest", methods=["POST"])
@@ -111,6 +112,9 @@ def _valid_call_id(call_id: str) -> None:
         raise ValidationFailed("call_id is 1-64 letters, digits, _ - : .", "call_id")
 
 
+call_routes.register(call_bp, _valid_call_id)  # identify the caller, case, book / cancel for them, appeal
+
+
 @call_bp.route("/<call_id>/summary")
 def call_summary(call_id: str):
     """After the call: the items discussed (in the order they came up), the intents, and the agent's verdicts."""
@@ -119,4 +123,4 @@ def call_summary(call_id: str):
     items = list(dict.fromkeys(t["item_code"] for t in turns if t.get("item_code")))
     verdicts = list(mongo()["agent_feedback"].find({"call_id": call_id}, {"_id": 0}).sort("created_at", 1))
     return page("conversation/summary.html", "通话小结", (), call_id=call_id, turns=turns, verdicts=verdicts,
-                items=[(code, item_name(code)) for code in items])  # fmt: skip
+                items=[(code, item_name(code)) for code in items], actions=call_desk.actions(call_id))  # fmt: skip

@@ -32,11 +32,14 @@ def handoff_create(body: dict):
     """Mark a conversation for a person, with its transcript (one open handoff per session)."""
     cfg = current_app.config
     resident_id = _signed_in_resident_id()
-    trusted = bot_turn() is not None or resident_id is not None  # may update its own open handoff
+    turn = bot_turn()
+    trusted = turn is not None or resident_id is not None  # may update its own open handoff
     session = caller_conversation(body["session_id"], resident_id)  # the bot's conversation, bound to its owner
     limit_address_and_session("handoffs", session, cfg["APPEALS_PER_IP_PER_MINUTE"],
                               cfg["APPEALS_PER_SESSION_PER_MINUTE"])
-    return handoffs.create_handoff(session, body["reason"].strip(), body["transcript"], body["channel"], trusted)
+    openid = (turn or {}).get("openid") if (turn or {}).get("channel") == "wechat" else None  # push replies there
+    return handoffs.create_handoff(session, body["reason"].strip(), body["transcript"], body["channel"], trusted,
+                                   openid=openid)  # fmt: skip
 
 
 def _signed_in_resident_id() -> str | None:

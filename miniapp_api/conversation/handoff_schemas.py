@@ -16,6 +16,7 @@ class HandoffMessageSchema(Schema):
     agent = fields.String(allow_none=True)
     text = fields.String()
     at = fields.String()
+    push = fields.String(metadata={"description": "WeChat customer-service push: sent | failed:<errcode>"})
 
 
 class ConversationArgs(Schema):

@@ -6,8 +6,10 @@ Redis keys (prefix omitted)::
     queue:calls:<hall_id>   list of JSON {number, window, category, at, recall}, newest first, at most KEEP
 
 Topic ``public.hall.<hall_id>``: ``{"type": "call", number, window, category, at, recall}`` when a window
-calls or recalls a number, ``{"type": "board"}`` when waiting counts changed (served, 过号, transfer).
-Nothing personal is announced: a number and a window.
+calls or recalls a number, ``{"type": "board", "reason", "categories": [{category, waiting,
+estimated_wait_minutes}]}`` when waiting counts changed (a call, served, 过号, transfer, a walk-in number, a
+check-in). The counts travel in the event, so hundreds of displays update without asking the API.
+Nothing personal is announced: a number, a window and counts.
 """
 
 from __future__ import annotations
@@ -52,9 +54,17 @@ def announce_call(ticket: dict, recall: bool = False) -> dict:
     return entry
 
 
-def announce_board(hall_id: str) -> None:
-    """Waiting counts changed: displays fetch the board again."""
-    _publish(hall_id, {"type": "board"})
+def announce_board(hall_id: str, reason: str = "changed") -> None:
+    """Waiting counts changed: the new counts go to every display and window panel of the hall."""
+    from miniapp_api.queue.service import board  # the service never imports this module; routes use both
+
+    try:
+        rows = board(hall_id)["categories"]
+    except Exception:  # the change itself succeeded; displays then refresh on their periodic fetch
+        current_app.logger.warning("board of hall %s not announced", hall_id, exc_info=True)
+        return
+    counts = [{k: r[k] for k in ("category", "waiting", "estimated_wait_minutes")} for r in rows]
+    _publish(hall_id, {"type": "board", "reason": reason, "categories": counts})
 
 
 def recent_calls(hall_id: str) -> list[dict]:

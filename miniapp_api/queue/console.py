@@ -8,15 +8,17 @@ hold connections there, not request threads of the API.
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 
 from miniapp_api.core.errors import Conflict, NotFound, ValidationFailed
 from miniapp_api.core.stores import mongo
+from miniapp_api.forms.pdf import render_form_pdf
+from miniapp_api.forms.service import form_for_appointment
 from miniapp_api.halls.halls import get_hall, list_halls
 from miniapp_api.identity.residents import profile
 from miniapp_api.queue import announce
 from miniapp_api.queue import service as queue
-from miniapp_api.web.pages import console_blueprint, page, public
+from miniapp_api.web.pages import console_blueprint, current_user, page, public
 
 bp = console_blueprint("queue_console", __name__, "/console/windows", ("agent",))
 display_bp = console_blueprint("hall_display", __name__, "/console/display", static=True)
@@ -39,6 +41,7 @@ def _details(ticket: dict | None) -> dict:
         appt = mongo()["appointments"].find_one({"_id": ticket["appointment_id"]})
         if appt:
             out["appointment"] = {k: appt.get(k) for k in ("item_code", "item_name", "date", "slot", "status")}
+            out["form"] = form_for_appointment(appt["_id"])  # the 申请表 filled in the mini-program (masked)
     if ticket.get("resident_id"):
         try:
             out["resident"] = profile(ticket["resident_id"])
@@ -97,7 +100,7 @@ def call(hall_id: str, window_no: str):
     if ticket is None:
         return _done(hall_id, window_no, "没有等候的号码")
     announce.announce_call(ticket)
-    announce.announce_board(hall_id)
+    announce.announce_board(hall_id, "call")
     return _done(hall_id, window_no, f"已呼叫 {ticket['number']}")
 
 
@@ -113,7 +116,7 @@ def finish(hall_id: str, window_no: str, outcome: str):
     if outcome not in ("served", "no_show"):
         raise NotFound(f"unknown action {outcome!r}", "action")
     ticket = queue.finish(_held(hall_id, window_no)["_id"], outcome)
-    announce.announce_board(hall_id)
+    announce.announce_board(hall_id, outcome)
     return _done(hall_id, window_no, f"{ticket['number']} {'办结' if outcome == 'served' else '过号'}")
 
 
@@ -123,8 +126,21 @@ def transfer(hall_id: str, window_no: str):
     if not category:
         raise ValidationFailed("choose the category to transfer to", "category")
     ticket = queue.transfer(_held(hall_id, window_no)["_id"], category)
-    announce.announce_board(hall_id)
+    announce.announce_board(hall_id, "transfer")
     return _done(hall_id, window_no, f"已转到 {category} 类，新号 {ticket['number']}")
+
+
+@bp.route("/<hall_id>/<window_no>/form.pdf")
+def form_pdf(hall_id: str, window_no: str):
+    """Print the filled form of the number this window serves now (only that one: the PDF carries the full ID
+    number, so a clerk cannot print any form by its id). The print is audited by the forms area."""
+    _window(get_hall(hall_id), window_no)
+    form = _details(_held(hall_id, window_no)).get("form")
+    if not form:
+        raise NotFound("the called number has no filled form", "form")
+    data = render_form_pdf(form["form_id"], current_user()["username"])
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{form["form_id"]}.pdf"'})  # fmt: skip
 
 
 @display_bp.route("/<hall_id>")

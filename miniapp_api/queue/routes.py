@@ -44,6 +44,8 @@ def _respond(view: dict, created: bool):
 def checkin(body: dict):
     """Check in at the hall with a booking's check-in code → a booked ticket (served before walk-ins)."""
     ticket, created = queue.check_in(g.resident["resident_id"], body["checkin_code"].strip().upper(), body["green"])
+    if created:
+        announce.announce_board(ticket["hall_id"], "checkin")
     return _respond(queue.ticket_view(ticket), created)
 
 
@@ -57,6 +59,8 @@ def checkin(body: dict):
 def take_number(body: dict):
     """Take a walk-in number for a category (green = 绿色通道 for elderly / disabled, checked at the window)."""
     ticket, created = queue.take_walk_in(g.resident["resident_id"], body["hall_id"], body["category"], body["green"])
+    if created:
+        announce.announce_board(ticket["hall_id"], "walk_in")
     return _respond(queue.ticket_view(ticket), created)
 
 
@@ -91,7 +95,7 @@ def call_next(hall_id: str, window_no: str):
     ticket = queue.call_next(hall_id, window_no)
     if ticket is not None:
         announce.announce_call(ticket)  # the hall's displays show and speak it
-        announce.announce_board(hall_id)
+        announce.announce_board(hall_id, "call")
     return {"ticket": ticket}
 
 
@@ -102,7 +106,9 @@ def call_next(hall_id: str, window_no: str):
 @require_role("agent")
 def mark_served(ticket_id: str):
     """The called ticket was served; its service time feeds the wait estimate."""
-    return queue.finish(ticket_id, "served")
+    ticket = queue.finish(ticket_id, "served")
+    announce.announce_board(ticket["hall_id"], "served")  # the estimate moved with the new service time
+    return ticket
 
 
 @blp.route("/staff/tickets/<ticket_id>/no_show", methods=["POST"])
@@ -112,7 +118,9 @@ def mark_served(ticket_id: str):
 @require_role("agent")
 def mark_no_show(ticket_id: str):
     """过号: the called resident did not come; a booked ticket's appointment counts as a no-show."""
-    return queue.finish(ticket_id, "no_show")
+    ticket = queue.finish(ticket_id, "no_show")
+    announce.announce_board(ticket["hall_id"], "no_show")
+    return ticket
 
 
 @blp.route("/staff/tickets/<ticket_id>/transfer", methods=["POST"])
@@ -123,4 +131,6 @@ def mark_no_show(ticket_id: str):
 @require_role("agent")
 def transfer(body: dict, ticket_id: str):
     """Transfer to another category: a new number there, keeping the ticket's priority and arrival."""
-    return queue.transfer(ticket_id, body["category"])
+    ticket = queue.transfer(ticket_id, body["category"])
+    announce.announce_board(ticket["hall_id"], "transfer")  # one queue shorter, another longer
+    return ticket

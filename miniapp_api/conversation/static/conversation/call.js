@@ -20,6 +20,8 @@
       if (html === null || mine !== seq) { return; }  // an older answer must not replace a newer one
       out.innerHTML = html;
       if (window.htmx) { window.htmx.process(out); }
+      var top = out.querySelector(".suggestion"), item = document.getElementById("book-item");
+      if (top && item && !item.dataset.touched) { item.value = top.dataset.item; }  // book what is discussed
       window.suggestLog.push({ chars: text.length, typed: typedAt, sent: sent, shown: performance.now() });
     }).catch(function () {});
   }
@@ -28,6 +30,30 @@
     clearTimeout(timer);
     timer = setTimeout(function () { refresh(typedAt); }, 250);
   });
+  // The caller's desk: each form posts with fetch and the answer replaces the desk; a refusal (4xx, the one
+  // error shape rendered as a fragment) is shown above the forms, which keep what the agent typed.
+  var desk = document.getElementById("desk");
+  if (desk) {
+    desk.addEventListener("input", function (e) { if (e.target.id === "book-item") { e.target.dataset.touched = "1"; } });
+    desk.addEventListener("submit", function (e) {
+      var f = e.target;
+      if (!f.classList || !f.classList.contains("desk-form")) { return; }
+      e.preventDefault();
+      var button = f.querySelector("button[type=submit]");
+      if (button) { button.disabled = true; }
+      fetch(f.action, {
+        method: "POST", credentials: "same-origin", body: new URLSearchParams(new FormData(f)),
+        headers: { "X-CSRF-Token": document.body.dataset.csrf, "HX-Request": "true" }
+      }).then(function (r) {
+        return r.text().then(function (html) {
+          if (r.ok) { desk.innerHTML = html; return; }
+          var err = document.getElementById("desk-error");
+          if (err) { err.innerHTML = html; }
+          if (button) { button.disabled = false; }
+        });
+      }).catch(function () { if (button) { button.disabled = false; } });
+    });
+  }
   out.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest(".btn-copy");
     if (b && navigator.clipboard) { navigator.clipboard.writeText(b.dataset.copy).catch(function () {}); }

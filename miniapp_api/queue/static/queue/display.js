@@ -60,15 +60,31 @@
       .then(function (html) { if (html) { document.getElementById("board").innerHTML = html; } })
       .catch(function () {});
   }
-  setInterval(refreshBoard, 30000);  // walk-ins change the counts without a window event
+  setInterval(refreshBoard, 60000);  // a safety net: every change arrives as a board event with the counts
+
+  // A board event carries the counts: update the cells in place (no request to the API); a category the
+  // table does not have yet (the hall's set changed) makes the page fetch the table once.
+  function applyBoard(categories) {
+    var missing = false;
+    (categories || []).forEach(function (c) {
+      var row = document.querySelector("#board tr[data-category='" + c.category + "']");
+      if (!row) { missing = true; return; }
+      row.querySelector(".waiting").textContent = c.waiting;
+      row.querySelector(".wait-min").textContent = c.estimated_wait_minutes;
+    });
+    window.boardUpdates = (window.boardUpdates || 0) + 1;
+    if (missing) { refreshBoard(); }
+  }
 
   function connect() {
     var source = new EventSource(base + "/live/" + body.dataset.topic);
     source.onopen = function () { state.className = ""; state.textContent = "● 实时连接正常"; };
     source.onmessage = function (e) {
       var msg = JSON.parse(e.data), data = msg.data || {};
-      if (data.type === "call") { showCall(data, msg.ts); refreshBoard(); }
-      else if (data.type === "board") { refreshBoard(); }
+      if (data.type === "call") { showCall(data, msg.ts); }
+      else if (data.type === "board") {
+        if (data.categories) { applyBoard(data.categories); } else { refreshBoard(); }
+      }
     };
     source.addEventListener("resync", refreshBoard);
     source.onerror = function () {
