@@ -118,3 +118,9 @@ class KeywordTableSchema(Schema):
                               values=fields.Dict(keys=fields.String(validate=validate.Length(1, 20)),
                                                  values=fields.Float()),
                               required=True, validate=validate.Length(min=1, max=200))  # fmt: skip
+
+
+class DepartmentBindingSchema(Schema):
+    departments = fields.List(fields.String(validate=validate.Length(1, 50)), required=True,
+                              validate=validate.Length(1, 30),
+                              metadata={"description": "the clerk's departments (承办部门)"})  # fmt: skip

@@ -10,15 +10,18 @@ from miniapp_api.appeals.rules import Actor
 from miniapp_api.appeals.schemas import (
     AppealStaffSchema,
     AppealStepSchema,
+    DepartmentBindingSchema,
     FiguresArgs,
     KeywordTableSchema,
     StaffAppealListArgs,
 )
 from miniapp_api.appeals.views import staff_view
+from miniapp_api.core.audit import audit
 from miniapp_api.core.clock import local_today
 from miniapp_api.core.errors import ValidationFailed
 from miniapp_api.core.schemas import ErrorResponseSchema
-from miniapp_api.identity.staff import IMPLIES, require_role
+from miniapp_api.core.stores import mongo
+from miniapp_api.identity.staff import IMPLIES, account_name, bind_departments, department_clerks, require_role
 
 blp = Blueprint("appeals_staff", __name__, url_prefix="/api/v1/staff/appeals",
                 description="Appeals for the 12345 centre and the departments (转办·承办·答复·统计)")  # fmt: skip
@@ -79,6 +82,35 @@ def keywords_get():
 def keywords_put(body: dict):
     """Replace the keyword table (every worker uses it from its next request)."""
     return {"departments": directory.store_keyword_table(body["departments"], g.staff["username"])}
+
+
+@blp.route("/clerks")
+@blp.response(200)
+@require_role("admin")
+def clerk_list():
+    """Department clerks and the departments each handles appeals for (admin)."""
+    return {"clerks": department_clerks(), "departments": directory.departments()}
+
+
+def rebind(username: str, departments: list[str], by: str) -> dict:
+    """Bind a clerk to known departments, audited with the departments before and after."""
+    names = [directory.check_department(d, "departments") for d in departments]
+    name = account_name(username)
+    before, after = bind_departments(name, names)
+    audit(mongo(), by, "appeal.bind_departments", name, {"before": before, "after": after})
+    return {"username": name, "departments": after, "before": before}
+
+
+@blp.route("/clerks/<username>/departments", methods=["PUT"])
+@blp.arguments(DepartmentBindingSchema())
+@blp.response(200)
+@blp.alt_response(400, schema=ErrorResponseSchema)
+@blp.alt_response(404, schema=ErrorResponseSchema)
+@require_role("admin")
+def clerk_departments(body: dict, username: str):
+    """Change which departments a department clerk is bound to (admin; audited). Takes effect on the
+    clerk's next request: the appeals of a department no longer theirs leave their list and steps."""
+    return rebind(username, body["departments"], g.staff["username"])
 
 
 def _period(args: dict) -> tuple:

@@ -4,16 +4,34 @@ mongomock keeps documents in plain dicts and is not thread-safe: under gunicorn 
 iterating a collection while another request inserts raises "dictionary changed size during
 iteration". With no MONGO_URI every call goes through one lock, and cursors are read to the end
 under it. A real MongoDB server (pymongo) needs none of this.
+
+mongomock also has no index of any kind: even ``{"_id": x}`` scans every document, so each step of
+an appeal (read and write by ``_id``) costs O(collection). ``memory_client`` gives it the one index
+every MongoDB collection has (``_id_lookups``): a filter naming ``_id`` by value (or ``$in`` a list of
+one value) reads that document from mongomock's own dict and applies the rest of the filter to it.
+And every update deep-copies the whole document first (a snapshot to compare with): ``copy.deepcopy``
+of a document of nested counters (the appeal figures' day and month cells) was most of an appeal
+step's time. ``_plain_copies`` gives mongomock a deep copy that walks dicts and lists itself and
+shares the immutable values — the same result for documents, which hold no cycles or shared parts
+(BSON cannot); anything else still goes to ``copy.deepcopy``.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import threading
+import types
+import uuid
+from decimal import Decimal
 from typing import Any
 
 import mongomock
+from bson import ObjectId
+from mongomock import collection as mongomock_collection
 from mongomock.collection import Cursor
 from mongomock.command_cursor import CommandCursor
+from mongomock.filtering import filter_applies
 
 _LOCK = threading.RLock()
 
@@ -104,5 +122,61 @@ def bulk_insert(collection: Any, docs: list[dict]) -> None:
             raise
 
 
+def _id_value(filter: Any) -> Any:
+    """The one ``_id`` a filter pins (``{"_id": v}`` or ``{"_id": {"$in": [v]}}``), else None."""
+    if not isinstance(filter, dict) or "_id" not in filter:
+        return None
+    key = filter["_id"]
+    if isinstance(key, dict) and set(key) == {"$in"} and isinstance(key["$in"], list | tuple) and len(key["$in"]) == 1:
+        key = key["$in"][0]
+    # only plain values are dict keys the way mongomock stores them (no operator, regex or sub-document)
+    return key if isinstance(key, str | int | ObjectId) and not isinstance(key, bool) else None
+
+
+def _id_lookups() -> None:
+    """Answer filters that pin one ``_id`` from the collection's dict (idempotent; mongomock only).
+
+    Same result as the scan: at most the one document with that ``_id``, still checked against the
+    whole filter. Filters naming several ``_id`` values keep the scan (its order is the store's)."""
+    cls = mongomock_collection.Collection
+    if getattr(cls, "_id_lookups", False):
+        return
+    scan = cls._iter_documents
+
+    def _iter_documents(self, filter):
+        key = _id_value(filter)
+        if key is None:
+            return scan(self, filter)
+        doc = self._store[key] if key in self._store else None
+        return iter((doc,) if doc is not None and filter_applies(filter, doc) else ())
+
+    cls._iter_documents = _iter_documents
+    cls._id_lookups = True
+
+
+_IMMUTABLE = (str, int, float, bool, type(None), bytes, dt.datetime, dt.date, Decimal, uuid.UUID, ObjectId)
+
+
+def plain_deepcopy(value: Any, memo: dict | None = None) -> Any:
+    """``copy.deepcopy`` for documents: dicts and lists rebuilt, immutable leaves shared."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    kind = type(value)
+    if kind is dict:
+        return {k: plain_deepcopy(v) for k, v in value.items()}
+    if kind is list:
+        return [plain_deepcopy(v) for v in value]
+    return copy.deepcopy(value, memo)
+
+
+def _plain_copies() -> None:
+    """mongomock's collection module copies documents with ``plain_deepcopy`` (idempotent)."""
+    if getattr(mongomock_collection.copy, "plain", False):
+        return
+    mongomock_collection.copy = types.SimpleNamespace(copy=copy.copy, deepcopy=plain_deepcopy, plain=True)
+
+
 def memory_client() -> LockedProxy:
+    _id_lookups()
+    _plain_copies()
     return LockedProxy(mongomock.MongoClient(tz_aware=True))

@@ -9,8 +9,8 @@ from miniapp_api.dashboard.figures import RANGES, dashboard
 from miniapp_api.kb.search_stats import days_back
 from miniapp_api.web.pages import console_blueprint, page
 
-bp = console_blueprint("dashboard_console", __name__, "/console/dashboard", ("admin", "publisher", "backoffice"),
-                       static=True)
+bp = console_blueprint("dashboard_console", __name__, "/console/dashboard",
+                       ("admin", "publisher", "backoffice", "dispatcher"), static=True)  # fmt: skip
 # Chart data is refreshed when something it shows changes, and every minute for the searches.
 LIVE = ("guides", "kb.unanswered", "cases")
 RANGE_LABELS = {"today": "今天", "7d": "近 7 天", "30d": "近 30 天"}

@@ -7,7 +7,10 @@ from collections import Counter, defaultdict
 
 from flask import current_app
 
+from miniapp_api.appeals import rollup
+from miniapp_api.appeals.directory import appeal_types
 from miniapp_api.cases.supervision import supervision_summary
+from miniapp_api.core.clock import local_today
 from miniapp_api.core.stores import mongo
 from miniapp_api.feedback.trend import satisfaction
 from miniapp_api.kb import search_stats
@@ -52,6 +55,12 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def appeals(days: list[dt.date]) -> dict:
+    """The 网络理政 figures of the appeals received in these days (the same report as
+    ``GET /staff/appeals/figures``: kept per-day cells, so a 30-day panel reads 30 small documents)."""
+    return rollup.report(days[0], days[-1], local_today(), appeal_types().label)
+
+
 def dashboard(days: list[dt.date]) -> dict:
     kb = search_stats.daily(days)
     total = sum(r["total"] for r in kb)
@@ -65,7 +74,7 @@ def dashboard(days: list[dt.date]) -> dict:
     return {
         "days": [d.isoformat() for d in days],
         "kb": kb, "hot": search_stats.hot(days),
-        "slots": slots, "waits": waits, "ratings": ratings,
+        "slots": slots, "waits": waits, "ratings": ratings, "appeals": appeals(days),
         "cases": {"totals": cases["totals"], "overdue": cases["overdue"][:10], "by_department": cases["by_department"]},
         "kpi": {
             "searches": total,

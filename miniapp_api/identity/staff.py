@@ -96,6 +96,12 @@ def update_staff(username: str, *, active: bool | None = None, role: str | None 
         changes["departments"] = sorted({d.strip() for d in departments if d and d.strip()})
     if not changes:
         raise ValidationFailed("nothing to change: send active, role or departments", None)
+    if changes.get("role") == "department" or "departments" in changes:
+        # a department clerk bound to nothing could act on nothing: refused, as at creation
+        current = mongo()["staff"].find_one({"username": name}, {"role": 1, "departments": 1}) or {}
+        role_after = changes.get("role", current.get("role"))
+        if role_after == "department" and not changes.get("departments", current.get("departments")):
+            raise ValidationFailed("a department account needs at least one department", "departments")
     before = mongo()["staff"].find_one_and_update({"username": name}, {"$set": changes})
     if before is None:
         raise NotFound(f"no staff account {name!r}", "username")
@@ -103,6 +109,31 @@ def update_staff(username: str, *, active: bool | None = None, role: str | None 
         revoke_all(name)
     doc = mongo()["staff"].find_one({"username": name}, {"_id": 0, "password_hash": 0})
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in doc.items()}
+
+
+def department_clerks() -> list[dict]:
+    """Accounts with the department role and the departments each is bound to, by name."""
+    rows = mongo()["staff"].find({"role": "department"}, {"_id": 0, "username": 1, "departments": 1, "active": 1})
+    return [{"username": r["username"], "departments": r.get("departments", []), "active": r.get("active", True)}
+            for r in sorted(rows, key=lambda r: r["username"])]  # fmt: skip
+
+
+def bind_departments(username: str, departments: list[str]) -> tuple[list[str], list[str]]:
+    """Bind a department clerk to ``departments`` (names already checked by the caller); returns the
+    departments before and after. Takes effect on the clerk's next request (read on every request);
+    their tokens stay valid. Only accounts with the department role hold departments."""
+    name = account_name(username)
+    chosen = sorted({d.strip() for d in departments if d and d.strip()})
+    if not chosen:
+        raise ValidationFailed("a department account needs at least one department", "departments")
+    before = mongo()["staff"].find_one_and_update({"username": name, "role": "department"},
+                                                  {"$set": {"departments": chosen}})  # fmt: skip
+    if before is None:
+        if mongo()["staff"].find_one({"username": name}, {"_id": 1}) is None:
+            raise NotFound(f"no staff account {name!r}", "username")
+        raise ValidationFailed(f"{name!r} is no department account (role department)", "username",
+                               code="not_a_department_account")  # fmt: skip
+    return before.get("departments", []), chosen
 
 
 # -- tokens ---------------------------------------------------------------------------------------------

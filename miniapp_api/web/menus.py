@@ -7,7 +7,7 @@ from miniapp_api.identity.staff import IMPLIES
 
 # (endpoint, label, roles that may open it: any one suffices)
 MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("dashboard_console.index", "运行看板", ("admin", "publisher", "backoffice")),
+    ("dashboard_console.index", "运行看板", ("admin", "publisher", "backoffice", "dispatcher")),
     ("guides_console.index", "办事指南", ("editor",)),
     ("kb_console.index", "知识库", ("editor",)),
     ("cases_console.index", "效能督查", ("admin", "backoffice")),
@@ -15,6 +15,7 @@ MENU: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("call_console.call_screen", "热线坐席", ("agent",)),
     ("conversation_console.index", "转人工", ("agent",)),
     ("queue_console.index", "窗口叫号", ("agent",)),
+    ("appeals_console.index", "诉求办理", ("dispatcher", "department")),
     ("web.accounts", "账号管理", ("admin",)),
 )
 

@@ -81,6 +81,11 @@ def test_the_appeal_story(app, client, dispatcher, clerk, police, resident):
     _step(client, clerk, number, "reply", reason="已安排夜间巡查，摊点已取缔")
     closed = client.post(f"/api/v1/appeals/{number}/rating", json={"rating": "satisfied"}, headers=auth(resident))
     assert closed.get_json()["status"] == "closed" and closed.get_json()["rating"] == "satisfied"
+    with app.app_context():
+        from miniapp_api.core.stores import mongo
+
+        told = list(mongo()["notifications"].find({"kind": "appeal_reply", "data.appeal_no": number}))
+    assert len(told) == 2  # the second reply reached the resident too
 
     # the timeline says who did what, when
     timeline = client.get(f"/api/v1/staff/appeals/{number}", headers=dispatcher).get_json()["timeline"]
@@ -110,3 +115,18 @@ def test_the_appeal_story(app, client, dispatcher, clerk, police, resident):
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0]["received"] == "1" and rows[0]["satisfaction_rate"] == "1.0"
     assert ("department", "城市管理局") in [(r["scope"], r["name"]) for r in rows]
+
+    # 9. and so does the staff dashboard (today's panel: the same report, numbers beside the chart)
+    from tests.web.conftest import Browser
+
+    manager = Browser(app.test_client())
+    assert manager.login("admin", "admin-pass-123").status_code == 302
+    page = manager.get("/console/dashboard/?range=today")
+    html = page.get_data(as_text=True)
+    assert 'id="appeals-panel"' in html, (page.status_code, page.headers.get("Location"), html[:800])
+    panel = html[html.index('id="appeals-panel"'):]
+    assert '<div class="kpi" id="kpi-appeals"><div class="v">1</div>' in panel
+    row = panel[panel.index("<td>城市管理局</td>"):]
+    cells = [c.split("<")[0] for c in row[: row.index("</tr>")].split('<td class="num">')[1:]]
+    # received, replied, reply rate, on time, mean, p90, satisfied, reopened, overdue
+    assert cells == ["1", "1", "100.0%", "100.0%", "0.0", "0", "100.0%", "1", "0"]

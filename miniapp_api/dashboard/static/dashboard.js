@@ -22,6 +22,7 @@
       charts.push(c);
     }
     drawAll(d, chart);
+    drawAppeals(d, chart);
   }
   function chartOn(id, option) {
     var el = document.getElementById(id);
@@ -77,6 +78,23 @@
       series: [
         { name: "平均等候(分)", type: "bar", data: d.waits.map(function (r) { return r.avg_wait_minutes; }), itemStyle: { color: "#8e9eb0" } },
         { name: "满意度", type: "line", yAxisIndex: 1, connectNulls: true, showAllSymbol: true, data: d.ratings.map(function (r) { return r.average; }), itemStyle: { color: "#b3261e" } }
+      ]
+    });
+  }
+  function drawAppeals(d, chart) {
+    if (!d.appeals) { return; }
+    var rows = d.appeals.by_department.slice(0, 12);
+    chart("chart-appeals", {
+      tooltip: { trigger: "axis" }, legend: { top: 0, data: ["受理", "答复", "按时率", "满意率"] },
+      grid: { left: 40, right: 40, top: 30, bottom: 70 },
+      xAxis: { type: "category", data: rows.map(function (r) { return r.department; }),
+               axisLabel: { interval: 0, rotate: 35, fontSize: 11 } },
+      yAxis: [{ type: "value", minInterval: 1 }, { type: "value", max: 100, axisLabel: { formatter: "{value}%" }, splitLine: { show: false } }],
+      series: [
+        { name: "受理", type: "bar", data: rows.map(function (r) { return r.received; }), itemStyle: { color: "#c9d6e3" } },
+        { name: "答复", type: "bar", data: rows.map(function (r) { return r.replied; }), itemStyle: { color: "#1769aa" } },
+        { name: "按时率", type: "line", yAxisIndex: 1, data: rows.map(function (r) { return pct(r.on_time_rate); }), itemStyle: { color: "#2e7d32" } },
+        { name: "满意率", type: "line", yAxisIndex: 1, connectNulls: true, data: rows.map(function (r) { return pct(r.satisfaction_rate); }), itemStyle: { color: "#b3261e" } }
       ]
     });
   }
