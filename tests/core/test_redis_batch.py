@@ -11,34 +11,22 @@ from redis.retry import Retry
 from miniapp_api.core.redis_batch import CoalescingClient
 
 
-class CountingRedis(redis.Redis):
-    """A real Redis client that counts round trips and can hold the first one back."""
+class CountingClient(CoalescingClient):
+    """The coalescing client that counts its round trips and can hold the first one back."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, client: redis.Redis):
+        super().__init__(client)
         self.round_trips = 0
         self.hold = threading.Event()
         self.hold.set()
 
-    def execute_command(self, *args, **kwargs):
+    def _round_trip(self, commands):
         self.round_trips += 1
         self.hold.wait(5)
-        return super().execute_command(*args, **kwargs)
-
-    def pipeline(self, *args, **kwargs):
-        pipe = super().pipeline(*args, **kwargs)
-        original = pipe.execute
-
-        def execute(*a, **kw):
-            self.round_trips += 1
-            self.hold.wait(5)
-            return original(*a, **kw)
-
-        pipe.execute = execute
-        return pipe
+        return super()._round_trip(commands)
 
 
-def run_behind_a_stalled_first(c: CountingRedis, reader: CoalescingClient, first, queued: list) -> None:
+def run_behind_a_stalled_first(c: CountingClient, first, queued: list) -> None:
     """Start ``first``; while its round trip stalls, start every ``queued`` call and wait until all
     of them are queued behind it; then let Redis answer and wait for everyone."""
     c.hold.clear()
@@ -49,7 +37,7 @@ def run_behind_a_stalled_first(c: CountingRedis, reader: CoalescingClient, first
     threads += [threading.Thread(target=fn) for fn in queued]
     for t in threads[1:]:
         t.start()
-    while len(reader._queue) < len(queued):
+    while len(c._queue) < len(queued):
         threading.Event().wait(0.001)
     c.hold.set()
     for t in threads:
@@ -58,37 +46,34 @@ def run_behind_a_stalled_first(c: CountingRedis, reader: CoalescingClient, first
 
 @pytest.fixture
 def client():
-    c = CountingRedis.from_url("redis://127.0.0.1:6379/15", decode_responses=True)
+    plain = redis.Redis.from_url("redis://127.0.0.1:6379/15", decode_responses=True)
     prefix = f"batch-test:{uuid.uuid4().hex}:"
-    yield c, prefix
-    keys = list(c.scan_iter(f"{prefix}*"))
+    yield plain, CountingClient(plain), prefix
+    keys = list(plain.scan_iter(f"{prefix}*"))
     if keys:
-        c.delete(*keys)
+        plain.delete(*keys)
 
 
 def test_threads_arriving_during_a_round_trip_share_the_next_one(client):
-    c, prefix = client
+    plain, reader, prefix = client
     for i in range(20):
-        c.set(f"{prefix}{i}", f"v{i}")
-    c.round_trips = 0
-    reader = CoalescingClient(c)
+        plain.set(f"{prefix}{i}", f"v{i}")
     results: dict[int, list] = {}
     run_behind_a_stalled_first(
-        c, reader, lambda: results.__setitem__(0, reader.mget([f"{prefix}0", f"{prefix}missing"])),
+        reader,
+        lambda: results.__setitem__(0, reader.mget([f"{prefix}0", f"{prefix}missing"])),
         [lambda i=i: results.__setitem__(i, reader.mget([f"{prefix}{i}", f"{prefix}{i}"])) for i in range(1, 20)],
     )
     assert results[0] == ["v0", None]
     assert all(results[i] == [f"v{i}", f"v{i}"] for i in range(1, 20))
-    assert c.round_trips == 2  # one for the first reader, one for the 19 that queued meanwhile
+    assert reader.round_trips == 2  # one for the first reader, one for the 19 that queued meanwhile
 
 
 def test_an_idle_reader_sends_at_once_and_errors_reach_every_waiter(client):
-    c, prefix = client
-    reader = CoalescingClient(c)
-    c.set(f"{prefix}a", "1")
-    c.round_trips = 0
+    plain, reader, prefix = client
+    plain.set(f"{prefix}a", "1")
     assert reader.mget([f"{prefix}a"]) == ["1"]
-    assert c.round_trips == 1
+    assert reader.round_trips == 1
 
     no_retry = Retry(NoBackoff(), 0)
     broken = CoalescingClient(redis.Redis(port=1, socket_connect_timeout=0.2, retry=no_retry))  # nothing listens
@@ -110,10 +95,8 @@ def test_an_idle_reader_sends_at_once_and_errors_reach_every_waiter(client):
 
 
 def test_an_error_in_one_batched_command_is_only_its_callers(client):
-    c, prefix = client
-    c.set(f"{prefix}k", "v")
-    c.round_trips = 0
-    reader = CoalescingClient(c)
+    plain, reader, prefix = client
+    plain.set(f"{prefix}k", "v")
     outcomes: dict[str, object] = {}
 
     def call(name, fn):
@@ -123,10 +106,25 @@ def test_an_error_in_one_batched_command_is_only_its_callers(client):
             outcomes[name] = exc
 
     run_behind_a_stalled_first(
-        c, reader, lambda: call("first", lambda: reader.mget([f"{prefix}k"])),
+        reader, lambda: call("first", lambda: reader.mget([f"{prefix}k"])),
         [lambda: call("noscript", lambda: reader.evalsha("0" * 40, [], [])),
          lambda: call("mget", lambda: reader.mget([f"{prefix}k", f"{prefix}x"]))],
     )  # fmt: skip
     assert outcomes["first"] == ["v"] and outcomes["mget"] == ["v", None]
     assert isinstance(outcomes["noscript"], redis.exceptions.NoScriptError)
-    assert c.round_trips == 2
+    assert reader.round_trips == 2
+    # the error reply was read in its turn: the connection is still in step with its replies
+    assert reader.mget([f"{prefix}k"]) == ["v"]
+
+
+def test_a_dropped_connection_fails_its_batch_only_and_the_next_one_reconnects(client):
+    plain, reader, prefix = client
+    plain.set(f"{prefix}k", "v")
+    assert reader.mget([f"{prefix}k"]) == ["v"]
+    reader._conn.send_command("CLIENT", "ID")
+    reader_id = reader._conn.read_response()
+    assert plain.client_kill_filter(_id=reader_id) == 1  # as a Redis restart drops every connection
+    with pytest.raises(redis.ConnectionError):
+        reader.mget([f"{prefix}k"])
+    assert reader._busy is False and reader._queue == []
+    assert reader.mget([f"{prefix}k"]) == ["v"]  # a new connection, no stale reply in the way
