@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from miniapp_api import cli
+from miniapp_api.appeals import console as appeal_console
 from miniapp_api.appeals import routes as appeal_routes
 from miniapp_api.appeals import staff_routes as appeal_staff_routes
 from miniapp_api.booking import hall_routes
@@ -30,6 +31,7 @@ from miniapp_api.core.pii import PiiLogFilter
 from miniapp_api.dashboard import console as dashboard_console
 from miniapp_api.feedback import console as feedback_console
 from miniapp_api.feedback import routes as feedback_routes
+from miniapp_api.forms import routes as form_routes
 from miniapp_api.guides import catalogue_routes
 from miniapp_api.guides import console as guide_console
 from miniapp_api.guides import routes as guide_routes
@@ -60,6 +62,7 @@ BLUEPRINTS = [
     resident_routes.blp,
     hall_routes.blp,
     booking_routes.blp,
+    form_routes.blp,
     chat_routes.blp,
     wechat_routes.blp,
     agent_routes.blp,
@@ -109,6 +112,6 @@ def create_app(config: dict | None = None) -> Flask:
     # Staff consoles (HTML): plain Flask blueprints, each with its area's templates; not in the OpenAPI document.
     web_setup.init_app(app, [web_routes.bp, guide_console.bp, kb_console.bp, case_console.bp, feedback_console.bp,
                              dashboard_console.bp, queue_console.bp, queue_console.display_bp,
-                             conversation_console.bp, conversation_console.call_bp])
+                             conversation_console.bp, conversation_console.call_bp, appeal_console.bp])
     cli.init_app(app)
     return app

@@ -15,7 +15,9 @@ from miniapp_api.appeals.rollup import ensure_indexes as ensure_appeal_indexes
 from miniapp_api.booking.appointments import ensure_indexes as ensure_appointment_indexes
 from miniapp_api.cases.demo import ensure_demo_cases
 from miniapp_api.catalogue.repo import GuideRepository
+from miniapp_api.conversation.handoffs import ensure_indexes as ensure_handoff_indexes
 from miniapp_api.core import background
+from miniapp_api.forms.service import ensure_indexes as ensure_form_indexes
 from miniapp_api.halls.halls import DEMO_HALL, seed_demo_hall
 from miniapp_api.identity.staff import bootstrap_admin
 from miniapp_api.kb.service import knowledge_base
@@ -38,6 +40,8 @@ def seed(app: Flask) -> dict:
             log.info("seeded demo hall %s", DEMO_HALL["_id"])
         ensure_appointment_indexes(db)
         ensure_appeal_indexes(db)
+        ensure_form_indexes(db)
+        ensure_handoff_indexes(db)
         ensure_demo_cases()
         done["demo_cases"] = bool(app.config.get("CASES_DEMO_SEED"))
     return done

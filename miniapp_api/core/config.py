@@ -27,6 +27,10 @@ class Config:
         # Every Redis key starts with this, so tests and several deployments can share one server.
         self.REDIS_PREFIX: str = env("REDIS_PREFIX", "gs:")
         self.SECRET_KEY: str = env("SECRET_KEY", "dev-only-change-me")
+        # Encrypts the ID numbers (and phones) kept for printing application forms: comma-separated Fernet keys
+        # (`python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`), the
+        # first encrypts, all decrypt. Required in production; empty elsewhere: derived from SECRET_KEY.
+        self.FORM_ID_KEY: str = env("FORM_ID_KEY", "")
         self.GUIDES_DIR: str = env("GUIDES_DIR", str(ROOT / "guides"))
         # The jieba user dictionary the knowledge base writes and the Rasa bot loads.
         self.JIEBA_DICT_DIR: str = env("JIEBA_DICT_DIR", str(ROOT / "bot" / "jieba_dict"))
@@ -126,6 +130,7 @@ class Config:
         self.WECHAT_TEMPLATE_APPOINTMENT_REMINDER: str = env("WECHAT_TEMPLATE_APPOINTMENT_REMINDER", "")
         self.WECHAT_TEMPLATE_QUEUE_NEAR: str = env("WECHAT_TEMPLATE_QUEUE_NEAR", "")
         self.WECHAT_TEMPLATE_APPEAL_REPLY: str = env("WECHAT_TEMPLATE_APPEAL_REPLY", "")
+        self.WECHAT_TEMPLATE_DELIVERY_SENT: str = env("WECHAT_TEMPLATE_DELIVERY_SENT", "")
         # RQ retries of a failed send: seconds before each retry (3 retries → 4 attempts in all).
         self.NOTIFY_RETRY_INTERVALS: str = env("NOTIFY_RETRY_INTERVALS", "10,30,60")
         self.NOTIFY_JOB_TIMEOUT: int = int(env("NOTIFY_JOB_TIMEOUT", "30"))

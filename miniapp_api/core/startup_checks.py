@@ -10,6 +10,7 @@ server or real WeChat credentials. Tests (``TESTING``) are exempt: they run on t
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 
 KNOWN_DEFAULT_SECRETS = frozenset({"dev-only-change-me", "change-me", "secret", "dev", "development"})
@@ -26,6 +27,17 @@ DEV_ONLY_SETTINGS = {
 SECRET_HINT = ("set SECRET_KEY to a random value of at least 32 characters, e.g. "
                "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'` "
                "(./scripts/run.sh generates one for development in var/dev-secret-key)")  # fmt: skip
+
+
+FORM_KEY_HINT = ("set it to the output of `python3 -c 'from cryptography.fernet import Fernet; "
+                 "print(Fernet.generate_key().decode())'` (comma-separated to rotate: the first encrypts, all decrypt)")
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except ValueError:
+        return False
 
 
 class UnsafeSettings(RuntimeError):
@@ -51,10 +63,23 @@ def problems(config: Mapping) -> list[str]:
     return found
 
 
+def form_key_problems(config: Mapping) -> list[str]:
+    """``FORM_ID_KEY`` encrypts the ID numbers kept for printing application forms: required where they
+    are stored for real (a MongoDB server); without one it is derived from SECRET_KEY (in-memory data)."""
+    found = []
+    form_keys = [k.strip() for k in str(config.get("FORM_ID_KEY") or "").split(",") if k.strip()]
+    if config.get("MONGO_URI") and not form_keys:
+        found.append(f"FORM_ID_KEY is empty next to MONGO_URI: it encrypts the ID numbers printed on "
+                     f"application forms; {FORM_KEY_HINT}")  # fmt: skip
+    if any(not _is_fernet_key(k) for k in form_keys):
+        found.append(f"FORM_ID_KEY holds a value that is not a Fernet key; {FORM_KEY_HINT}")
+    return found
+
+
 def enforce(config: Mapping) -> None:
     """Raise UnsafeSettings unless ``config`` is safe to serve with (tests are exempt)."""
     if config.get("TESTING"):
         return
-    found = problems(config)
+    found = problems(config) + form_key_problems(config)
     if found:
         raise UnsafeSettings("refusing to start:\n  - " + "\n  - ".join(found))

@@ -11,7 +11,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "miniapp_api"
 # Lowest first. The app factory, startup and cli at the package root sit above all of them.
 LAYERS = ["core", "halls", "live", "catalogue", "identity", "web", "kb", "guides", "notify", "booking",
-          "queue", "cases", "feedback", "appeals", "conversation", "dashboard", "system"]  # fmt: skip
+          "forms", "queue", "cases", "feedback", "appeals", "conversation", "dashboard", "system"]  # fmt: skip
 TOP = {"__init__", "startup", "cli"}
 
 
