@@ -19,8 +19,8 @@ object per batch) removed ~25 % of a booking's Python time in the load benchmark
 connection is redis-py's own ``Connection``, made by the client's pool with the client's settings
 (timeouts, health check PING after an idle interval, decoding), so errors are the same classes:
 connection trouble raises ``redis.ConnectionError`` / ``TimeoutError`` to every waiter of that
-batch (the app answers 503) and the next batch connects again. No retry, as the client has none:
-a script that may have run must not run twice.
+batch (the app answers 503) and the next batch connects again. Only a batch of reads is retried
+once (the socket kept across a Redis restart is dead); a script that may have run must not run twice.
 """
 
 from __future__ import annotations
@@ -111,6 +111,17 @@ class CoalescingClient:
         return self._conn
 
     def _round_trip(self, commands: list[tuple]) -> list[Any]:
+        """``_send`` once; a batch of reads only (no script) is sent once more on a new connection when
+        the first failed to connect or was dropped: after a Redis restart the kept socket is dead, and
+        repeating an MGET is harmless, while a script that may have run is never run twice."""
+        try:
+            return self._send(commands)
+        except redis.ConnectionError:
+            if any(command[0] != "MGET" for command in commands):
+                raise
+            return self._send(commands)
+
+    def _send(self, commands: list[tuple]) -> list[Any]:
         """One write of every command, then their replies in order; a command's error reply
         (ResponseError) is its result. Connection errors propagate (the connection is dropped)."""
         conn = self._connection()

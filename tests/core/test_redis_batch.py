@@ -117,14 +117,20 @@ def test_an_error_in_one_batched_command_is_only_its_callers(client):
     assert reader.mget([f"{prefix}k"]) == ["v"]
 
 
-def test_a_dropped_connection_fails_its_batch_only_and_the_next_one_reconnects(client):
+def test_a_dropped_connection_fails_a_script_batch_only_and_reads_reconnect(client):
     plain, reader, prefix = client
     plain.set(f"{prefix}k", "v")
+    sha = plain.script_load("return 1")
+
+    def drop() -> None:  # as a Redis restart drops every connection
+        reader._conn.send_command("CLIENT", "ID")
+        assert plain.client_kill_filter(_id=reader._conn.read_response()) == 1
+
     assert reader.mget([f"{prefix}k"]) == ["v"]
-    reader._conn.send_command("CLIENT", "ID")
-    reader_id = reader._conn.read_response()
-    assert plain.client_kill_filter(_id=reader_id) == 1  # as a Redis restart drops every connection
-    with pytest.raises(redis.ConnectionError):
-        reader.mget([f"{prefix}k"])
+    drop()
+    assert reader.mget([f"{prefix}k"]) == ["v"]  # a read is sent again on a new connection
+    drop()
+    with pytest.raises(redis.ConnectionError):  # a script that may have run is not run twice
+        reader.evalsha(sha, [], [])
     assert reader._busy is False and reader._queue == []
-    assert reader.mget([f"{prefix}k"]) == ["v"]  # a new connection, no stale reply in the way
+    assert reader.evalsha(sha, [], []) == 1  # a new connection, no stale reply in the way
